@@ -1,0 +1,128 @@
+public import ArgumentParser
+import Foundation
+
+/// The entry point of the `twip` command line: argument rewriting, dispatch, and the one place
+/// where errors become text and exit codes.
+public enum CLI {
+    /// Exit codes of the CLI contract.
+    public enum ExitCode: Int32, Sendable {
+        case success = 0
+        case failed = 1
+        case usage = 2
+        case engineUnreachable = 3
+    }
+
+    /// Runs twip with `arguments` (without the program name) and returns the process exit code.
+    public static func run(_ arguments: [String]) async -> Int32 {
+        let rewritten: [String]
+        do {
+            rewritten = try rewrite(arguments)
+        } catch {
+            return report(error)
+        }
+        do {
+            var command = try Twip.parseAsRoot(rewritten)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return ExitCode.success.rawValue
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Top-level command names; anything else in first position is an environment name.
+    static var topLevelNames: Set<String> {
+        var names = Set<String>()
+        for command in Twip.configuration.subcommands {
+            names.insert(command._commandName)
+            names.formUnion(command.configuration.aliases)
+        }
+        names.formUnion(["help"])
+        return names
+    }
+
+    /// Turns `twip ENV ACTION ARGS` and `twip -f FILE ACTION ARGS` into `twip ACTION --env ENV ARGS`
+    /// and `twip ACTION --file FILE ARGS`, the shape the parser understands.
+    static func rewrite(_ arguments: [String]) throws -> [String] {
+        var rest = arguments[...]
+        var fileOptions: [String] = []
+        while let first = rest.first, first == "-f" || first == "--file" || first.hasPrefix("--file=") {
+            rest = rest.dropFirst()
+            if first.hasPrefix("--file=") {
+                fileOptions += ["--file", String(first.dropFirst("--file=".count))]
+                continue
+            }
+            guard let file = rest.first else { throw UsageError("option \(first) needs a FILE") }
+            fileOptions += ["--file", file]
+            rest = rest.dropFirst()
+        }
+        guard let head = rest.first else {
+            return fileOptions.isEmpty ? [] : ["help"]
+        }
+        if head.hasPrefix("-") || topLevelNames.contains(head) {
+            // `twip status ...`, `twip --help`; a leading -f goes after the action.
+            if fileOptions.isEmpty { return Array(rest) }
+            return [head] + fileOptions + Array(rest.dropFirst())
+        }
+        if !fileOptions.isEmpty {
+            throw UsageError("unknown action \"\(head)\"; try `twip --help`")
+        }
+        let environment = head
+        rest = rest.dropFirst()
+        guard let action = rest.first else {
+            throw UsageError("missing action after environment \"\(environment)\"; try `twip \(environment) up`")
+        }
+        guard topLevelNames.contains(action) else {
+            throw UsageError("unknown action \"\(action)\" for environment \"\(environment)\"; try `twip --help`")
+        }
+        return [action, "--env", environment] + Array(rest.dropFirst())
+    }
+
+    /// Prints `error` on standard error in the contract's shape and returns its exit code.
+    static func report(_ error: any Error) -> Int32 {
+        if let failure = error as? any Reportable {
+            for line in failure.lines {
+                Terminal.standardError.write("twip: error: \(line)\n")
+            }
+            return failure.exitCode.rawValue
+        }
+        let code = Twip.exitCode(for: error)
+        let message = Twip.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { Terminal.standardOutput.write(message + "\n") }
+            return ExitCode.success.rawValue
+        }
+        if !message.isEmpty {
+            let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+            Terminal.standardError.write("twip: error: \(text)\n")
+        }
+        // ArgumentParser reports validation failures as EX_USAGE (64); the contract says 2.
+        return ExitCode.usage.rawValue
+    }
+}
+
+/// An error that knows how it is shown to the operator and which exit code it means.
+protocol Reportable: Error {
+    var lines: [String] { get }
+    var exitCode: CLI.ExitCode { get }
+}
+
+/// Bad usage found before any work began (exit 2).
+struct UsageError: Reportable, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var lines: [String] { [message] }
+    var exitCode: CLI.ExitCode { .usage }
+    var description: String { message }
+}
+
+/// An operation that failed after it began (exit 1).
+struct OperationFailed: Reportable {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var lines: [String] { [message] }
+    var exitCode: CLI.ExitCode { .failed }
+}

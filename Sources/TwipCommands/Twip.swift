@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `twip`: build, run, scale and ship a containerized web stack through the Docker Engine API.
+struct Twip: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "twip",
+        abstract: "Build, run, scale and ship a containerized web stack through the Docker Engine API.",
+        usage: """
+            twip ENV ACTION [ARGS]      (ENV is stacks/ENV.yml)
+              twip -f FILE ACTION [ARGS]
+              twip COMMAND [ARGS]
+            """,
+        discussion: """
+            Environment actions: build, up, down, ps, scale, logs, restart, config, test, bench.
+            Exit codes: 0 success, 1 operation failed, 2 bad usage or invalid stack, 3 engine unreachable.
+            """,
+        subcommands: [
+            VersionCommand.self
+        ]
+    )
+}

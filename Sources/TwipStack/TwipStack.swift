@@ -1,0 +1,1 @@
+// TwipStack module.

@@ -1,0 +1,8 @@
+import TwipCommands
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let status = await CLI.run(Array(CommandLine.arguments.dropFirst()))
+exit(status)
