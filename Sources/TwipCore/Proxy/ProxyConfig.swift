@@ -1,0 +1,95 @@
+/// The proxy software whose backend list twip renders.
+public enum ProxyKind: String, Sendable, Hashable, CaseIterable {
+    case haproxy, nginx
+}
+
+/// One live replica a proxy may send traffic to.
+public struct ProxyServer: Sendable, Hashable {
+    /// The replica's container name, also its HAProxy server name and stickiness cookie value.
+    public var name: String
+    /// The replica's address on the environment's network.
+    public var address: String
+
+    public init(name: String, address: String) {
+        self.name = name
+        self.address = address
+    }
+}
+
+/// A service behind the proxy and its live, healthy replicas.
+public struct ProxyBackend: Sendable, Hashable {
+    public var service: String
+    public var port: Int
+    /// The path the proxy checks; nil for a plain TCP check.
+    public var healthPath: String?
+    /// Whether a client stays on the replica that gave it its session cookie.
+    public var sticky: Bool
+    public var servers: [ProxyServer]
+
+    public init(service: String, port: Int, healthPath: String?, sticky: Bool, servers: [ProxyServer]) {
+        self.service = service
+        self.port = port
+        self.healthPath = healthPath
+        self.sticky = sticky
+        self.servers = servers
+    }
+}
+
+/// Renders the backend part of a proxy's configuration from the live replicas.
+///
+/// Routing (which path goes to which backend) stays in the configuration baked into the proxy image; twip
+/// owns only the file listing the servers, so that it can follow scaling and reload the proxy hitlessly.
+public enum ProxyConfig {
+    /// The session cookie the web app sets; proxies stick clients to a replica with it.
+    public static let sessionCookie = "JSESSIONID"
+
+    /// The text of the backends file for `kind`.
+    public static func render(_ kind: ProxyKind, backends: [ProxyBackend]) -> String {
+        switch kind {
+        case .haproxy: haproxy(backends)
+        case .nginx: nginx(backends)
+        }
+    }
+
+    static func haproxy(_ backends: [ProxyBackend]) -> String {
+        var text = "# Written by twip from the live replicas; rewritten on every change of the environment.\n"
+        for backend in backends {
+            text += "\nbackend \(backend.service)\n"
+            text += "    balance roundrobin\n"
+            if let path = backend.healthPath {
+                text += "    option httpchk GET \(path)\n"
+                text += "    http-check expect status 200\n"
+            }
+            if backend.sticky {
+                text += "    cookie \(sessionCookie) prefix nocache\n"
+            }
+            text += "    default-server check inter 1s fall 2 rise 1\n"
+            for server in backend.servers {
+                let cookie = backend.sticky ? " cookie \(server.name)" : ""
+                text += "    server \(server.name) \(server.address):\(backend.port)\(cookie)\n"
+            }
+        }
+        return text
+    }
+
+    static func nginx(_ backends: [ProxyBackend]) -> String {
+        var text = "# Written by twip from the live replicas; rewritten on every change of the environment.\n"
+        for backend in backends {
+            text += "upstream \(backend.service) {\n"
+            if backend.sticky {
+                // $twip_affinity is the session cookie, or a per-request id when there is none (see the
+                // training nginx config), so new clients are spread and known ones stay put.
+                text += "    hash $twip_affinity consistent;\n"
+            }
+            if backend.servers.isEmpty {
+                // nginx refuses an empty upstream; a server marked down makes it answer 502 instead.
+                text += "    server 127.0.0.1:\(backend.port) down;\n"
+            }
+            for server in backend.servers {
+                text += "    server \(server.address):\(backend.port) max_fails=1 fail_timeout=2s;\n"
+            }
+            text += "}\n"
+        }
+        return text
+    }
+}
