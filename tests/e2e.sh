@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end check of twip against a real engine: base images, both environments, scaling under load,
+# pack to a local registry, clean. Ports are moved so nothing else on the machine is disturbed.
+# Load goes only to 127.0.0.1.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TWIP=${TWIP:-$PWD/.build/debug/twip}
+export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-18080}
+export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18936}
+REGISTRY_PORT=${REGISTRY_PORT:-15000}
+passed=0
+failed=0
+
+check() { # description command...
+    local description=$1
+    shift
+    if "$@"; then
+        echo "ok - $description"
+        passed=$((passed + 1))
+    else
+        echo "not ok - $description"
+        failed=$((failed + 1))
+    fi
+}
+
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" = 0 ]
+    exit $?
+}
+
+must() { # stop here when a step the rest depends on fails
+    if ! "$@"; then
+        echo "not ok - $* (the remaining checks depend on it)"
+        failed=$((failed + 1))
+        finish
+    fi
+}
+
+url() { echo "http://127.0.0.1:${TWIP_HTTP_PORT}$1"; }
+
+must "$TWIP" base
+must "$TWIP" train build
+must "$TWIP" train up --wait --timeout 240
+
+check "train test / answers 200" "$TWIP" train test /
+title="e2e-$(date +%s)-$RANDOM"
+check "an item is created through the entry port" \
+    curl -fsS -o /dev/null -d "title=$title" -d "body=kept across down and up" "$(url /Create.action)"
+must "$TWIP" train down
+must "$TWIP" train up --wait --timeout 240
+check "the item survives down and up" sh -c "curl -fsS '$(url '/Read.action?format=json')' | grep -q '$title'"
+
+must "$TWIP" train scale web=3
+healthy=$("$TWIP" train ps --format json | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+print(sum(1 for r in rows if r["service"] == "web" and r["state"] == "running" and r["health"] == "healthy"))')
+check "three healthy web replicas after scale web=3 (got $healthy)" test "$healthy" = 3
+served=$(for i in $(seq 1 30); do curl -fsS -D - -o /dev/null "$(url /)" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-served-by"{print $2}'; done | sort -u | wc -l)
+check "cookieless requests reach more than one replica (got $served)" test "$served" -gt 1
+must "$TWIP" train down
+
+must "$TWIP" prod build
+must "$TWIP" prod up --wait --timeout 240
+check "prod test / answers 200" "$TWIP" prod test /
+check "HAProxy stats answer on 127.0.0.1:$TWIP_STATS_PORT" curl -fsS -o /dev/null "http://127.0.0.1:${TWIP_STATS_PORT}/"
+check "prod scales web 1 -> 3 -> 1 under load with no failed request" env TWIP="$TWIP" PHASE_SECONDS=5 bench/scale.sh
+
+# pack: push to Debian's docker-registry serving on 127.0.0.1 without auth.
+regdir=$(mktemp -d)
+cat >"$regdir/config.yml" <<CONF
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $regdir/data
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+CONF
+docker-registry serve "$regdir/config.yml" >"$regdir/log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$REGISTRY_PORT/v2/" >/dev/null && break; sleep 0.2; done
+check "pack prod pushes to the registry on 127.0.0.1" "$TWIP" pack prod --registry "127.0.0.1:$REGISTRY_PORT" --tag e2e
+catalog=$(curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/_catalog")
+check "the registry lists the pushed images ($catalog)" sh -c "echo '$catalog' | grep -q twip-web && echo '$catalog' | grep -q twip-static"
+kill "$registry_pid" 2>/dev/null
+rm -rf "$regdir"
+
+"$TWIP" prod down
+
+finish
