@@ -89,6 +89,10 @@ public enum CLI {
             }
             return failure.exitCode.rawValue
         }
+        if error is CancellationError {
+            Terminal.standardError.write("twip: interrupted; run the same command again to converge from here\n")
+            return 130
+        }
         let code = Twip.exitCode(for: error)
         let message = Twip.fullMessage(for: error)
         if code == .success {
@@ -99,8 +103,9 @@ public enum CLI {
             let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
             Terminal.standardError.write("twip: error: \(text)\n")
         }
-        // ArgumentParser reports validation failures as EX_USAGE (64); the contract says 2.
-        return ExitCode.usage.rawValue
+        // ArgumentParser reports parse and validation failures as EX_USAGE (64); the contract says 2.
+        if code == .validationFailure { return ExitCode.usage.rawValue }
+        return code.rawValue == 0 ? ExitCode.failed.rawValue : code.rawValue
     }
 }
 

@@ -15,7 +15,7 @@ import Testing
         #expect(text.contains("backend web\n"))
         #expect(text.contains("    server prod-web-1 172.18.0.4:8080 cookie prod-web-1\n"))
         #expect(text.contains("    server prod-web-2 172.18.0.5:8080 cookie prod-web-2\n"))
-        #expect(text.contains("cookie JSESSIONID prefix nocache"))
+        #expect(text.contains("cookie SERVERID insert indirect nocache"))
         #expect(text.contains("option httpchk GET /health"))
     }
 
@@ -27,10 +27,11 @@ import Testing
         #expect(!text.contains("    server "))
     }
 
-    @Test func nginxUpstreamHashesOnAffinityWhenSticky() {
+    @Test func nginxFileHoldsOnlyServerLinesOfTheLiveReplicas() {
         let text = ProxyConfig.render(.nginx, backends: [web])
-        #expect(text.contains("upstream web {\n    hash $twip_affinity consistent;\n"))
-        #expect(text.contains("    server 172.18.0.5:8080 max_fails=1 fail_timeout=2s;\n"))
+        #expect(!text.contains("upstream"))
+        #expect(text.contains("server 172.18.0.4:8080 max_fails=1 fail_timeout=2s;\n"))
+        #expect(text.contains("server 172.18.0.5:8080 max_fails=1 fail_timeout=2s;\n"))
     }
 
     @Test func nginxUpstreamWithoutReplicasStaysValid() {

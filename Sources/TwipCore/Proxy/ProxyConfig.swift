@@ -40,8 +40,8 @@ public struct ProxyBackend: Sendable, Hashable {
 /// Routing (which path goes to which backend) stays in the configuration baked into the proxy image; twip
 /// owns only the file listing the servers, so that it can follow scaling and reload the proxy hitlessly.
 public enum ProxyConfig {
-    /// The session cookie the web app sets; proxies stick clients to a replica with it.
-    public static let sessionCookie = "JSESSIONID"
+    /// The cookie HAProxy sets to stick a client to the replica that holds its session.
+    public static let stickyCookie = "SERVERID"
 
     /// The text of the backends file for `kind`.
     public static func render(_ kind: ProxyKind, backends: [ProxyBackend]) -> String {
@@ -61,9 +61,10 @@ public enum ProxyConfig {
                 text += "    http-check expect status 200\n"
             }
             if backend.sticky {
-                text += "    cookie \(sessionCookie) prefix nocache\n"
+                // A client that got a replica's cookie keeps reaching it while it is up; its session lives there.
+                text += "    cookie \(stickyCookie) insert indirect nocache\n"
             }
-            text += "    default-server check inter 1s fall 2 rise 1\n"
+            text += "    default-server check inter 1s fastinter 500ms fall 2 rise 1\n"
             for server in backend.servers {
                 let cookie = backend.sticky ? " cookie \(server.name)" : ""
                 text += "    server \(server.name) \(server.address):\(backend.port)\(cookie)\n"
@@ -72,23 +73,17 @@ public enum ProxyConfig {
         return text
     }
 
+    /// nginx includes this file inside its `upstream` block (the stickiness `hash` lives in the baked config),
+    /// so it holds only `server` lines, of the first backend: an nginx proxy role has exactly one.
     static func nginx(_ backends: [ProxyBackend]) -> String {
         var text = "# Written by twip from the live replicas; rewritten on every change of the environment.\n"
-        for backend in backends {
-            text += "upstream \(backend.service) {\n"
-            if backend.sticky {
-                // $twip_affinity is the session cookie, or a per-request id when there is none (see the
-                // training nginx config), so new clients are spread and known ones stay put.
-                text += "    hash $twip_affinity consistent;\n"
-            }
-            if backend.servers.isEmpty {
-                // nginx refuses an empty upstream; a server marked down makes it answer 502 instead.
-                text += "    server 127.0.0.1:\(backend.port) down;\n"
-            }
-            for server in backend.servers {
-                text += "    server \(server.address):\(backend.port) max_fails=1 fail_timeout=2s;\n"
-            }
-            text += "}\n"
+        guard let backend = backends.first else { return text }
+        if backend.servers.isEmpty {
+            // nginx refuses an empty upstream; a server marked down makes it answer 502 instead.
+            text += "server 127.0.0.1:\(backend.port) down;\n"
+        }
+        for server in backend.servers {
+            text += "server \(server.address):\(backend.port) max_fails=1 fail_timeout=2s;\n"
         }
         return text
     }

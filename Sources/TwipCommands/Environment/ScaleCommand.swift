@@ -1,0 +1,43 @@
+import ArgumentParser
+import TwipCore
+
+/// `twip ENV scale SERVICE=N...`: change replica counts with the proxy following.
+struct ScaleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Change replica counts; new replicas get traffic once healthy, removed ones are drained first.")
+
+    @OptionGroup var stackOptions: StackOptions
+
+    @Option(help: "Seconds to wait for new replicas to become healthy.")
+    var timeout: Int = 300
+
+    @Argument(help: "SERVICE=N pairs, e.g. web=3.")
+    var counts: [String]
+
+    func run() async throws {
+        let loaded = try stackOptions.load()
+        let wanted = try Self.parse(counts)
+        try checkServices(Array(wanted.keys), in: loaded)
+        try await withEngine { client in
+            var deployment = Deployment(
+                client: client, stack: loaded.stack, environment: loaded.environment, proxies: loaded.proxies,
+                report: { Terminal.standardOutput.write($0 + "\n") })
+            try await deployment.scale(wanted, timeout: .seconds(timeout))
+        }
+    }
+
+    /// `["web=3", "static=2"]` as a map; anything else is a usage error.
+    static func parse(_ pairs: [String]) throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]), count >= 0 else {
+                throw UsageError("invalid scale \"\(pair)\": expected SERVICE=N with N a whole number ≥ 0")
+            }
+            guard count <= 100 else { throw UsageError("invalid scale \"\(pair)\": at most 100 replicas") }
+            result[parts[0]] = count
+        }
+        return result
+    }
+}

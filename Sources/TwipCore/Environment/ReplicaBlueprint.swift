@@ -1,0 +1,153 @@
+public import DockerEngine
+public import TwipStack
+import Foundation
+
+/// Turns a service of the stack into the engine's create body for one of its replicas.
+public struct ReplicaBlueprint: Sendable {
+    public var stack: Stack
+    public var names: EnvironmentNames
+    /// Variables for `environment` entries written without a value (`- FOO`), as compose takes them.
+    public var processEnvironment: [String: String]
+
+    public init(stack: Stack, names: EnvironmentNames, processEnvironment: [String: String] = [:]) {
+        self.stack = stack
+        self.names = names
+        self.processEnvironment = processEnvironment
+    }
+
+    /// The image reference a service's containers run: its `image`, or the one twip builds for it.
+    public func imageReference(for service: Service) -> String {
+        if let image = service.image { return image }
+        return names.image(service: service.name)
+    }
+
+    /// The networks (engine names) a service's replicas join, with their aliases there.
+    public func networks(for service: Service) -> [(name: String, aliases: [String])] {
+        // Legacy links become aliases of the linked service, visible on the shared network.
+        let linkAliases = stack.services.flatMap(\.links).filter { $0.service == service.name }.compactMap(\.alias)
+        let base = [service.name] + linkAliases
+        if service.networks.isEmpty {
+            return [(names.network("default"), unique(base))]
+        }
+        return service.networks.map { (names.network($0.name), unique(base + $0.aliases)) }
+    }
+
+    /// The create body of replica `replica` of `service`.
+    public func containerConfig(for service: Service, replica: Int) -> ContainerConfig {
+        let containerName = names.container(service: service.name, replica: replica)
+        var config = ContainerConfig(image: imageReference(for: service))
+        config.cmd = service.command
+        config.entrypoint = service.entrypoint
+        config.env = service.environment.compactMap { variable in
+            if let value = variable.value { return "\(variable.name)=\(value)" }
+            return processEnvironment[variable.name].map { "\(variable.name)=\($0)" }
+        }
+        config.hostname = service.hostname ?? containerName
+        config.workingDir = service.workingDir
+        config.user = service.user
+        config.stopSignal = service.stopSignal
+        config.stopTimeout = service.stopGracePeriod.map { Int($0.components.seconds) }
+        config.labels = service.labels.merging(
+            [
+                TwipLabel.environment: names.environment,
+                TwipLabel.service: service.name,
+                TwipLabel.replica: String(replica),
+            ], uniquingKeysWith: { _, twip in twip })
+        config.healthcheck = service.healthcheck.map(Self.health)
+
+        var exposed: [String: EmptyObject] = [:]
+        var bindings: [String: [PortBinding]] = [:]
+        for port in service.ports {
+            let key = "\(port.target)/\(port.protocol)"
+            exposed[key] = EmptyObject()
+            bindings[key, default: []].append(
+                PortBinding(hostIP: port.hostIP ?? "", hostPort: port.published.map(String.init) ?? ""))
+        }
+        for port in service.expose {
+            exposed[port.contains("/") ? port : "\(port)/tcp"] = EmptyObject()
+        }
+        config.exposedPorts = exposed.isEmpty ? nil : exposed
+
+        var host = HostConfig()
+        host.portBindings = bindings.isEmpty ? nil : bindings
+        var binds: [String] = []
+        var mounts: [DockerEngine.Mount] = []
+        var tmpfs: [String: String] = [:]
+        for mount in service.volumes {
+            let mode = mount.readOnly ? ":ro" : ""
+            switch mount.type {
+            case .bind:
+                binds.append("\(mount.source ?? ""):\(mount.target)\(mode)")
+            case .volume:
+                if let source = mount.source {
+                    binds.append("\(names.volume(source)):\(mount.target)\(mode)")
+                } else {
+                    mounts.append(DockerEngine.Mount(type: "volume", source: nil, target: mount.target, readOnly: mount.readOnly))
+                }
+            case .tmpfs:
+                tmpfs[mount.target] = ""
+            }
+        }
+        for path in service.tmpfs { tmpfs[path] = "" }
+        host.binds = binds.isEmpty ? nil : binds
+        host.mounts = mounts.isEmpty ? nil : mounts
+        host.tmpfs = tmpfs.isEmpty ? nil : tmpfs
+        host.restartPolicy = service.restart.map(Self.restart)
+        host.memory = service.deploy.limits.memory ?? service.memLimit
+        host.nanoCpus = (service.deploy.limits.cpus ?? service.cpus).map { Int64(($0 * 1_000_000_000).rounded()) }
+        host.readonlyRootfs = service.readOnly
+        let networks = networks(for: service)
+        host.networkMode = networks.first?.name
+        config.hostConfig = host
+        config.networkingConfig = NetworkingConfig(
+            endpointsConfig: Dictionary(
+                networks.prefix(1).map { ($0.name, EndpointConfig(aliases: $0.aliases)) },
+                uniquingKeysWith: { first, _ in first }))
+        return config
+    }
+
+    /// A hash of everything that defines a service's replicas except their number, so a changed stack is seen.
+    public func configHash(for service: Service) -> String {
+        var config = containerConfig(for: service, replica: 0)
+        config.labels?[TwipLabel.replica] = nil
+        if service.hostname == nil { config.hostname = nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(config)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16, uppercase: false)
+    }
+
+    static func health(_ check: Healthcheck) -> HealthConfig {
+        if check.disable { return HealthConfig(test: ["NONE"]) }
+        return HealthConfig(
+            test: check.test.isEmpty ? nil : check.test,
+            interval: check.interval.map(nanoseconds),
+            timeout: check.timeout.map(nanoseconds),
+            retries: check.retries,
+            startPeriod: check.startPeriod.map(nanoseconds))
+    }
+
+    static func restart(_ policy: TwipStack.RestartPolicy) -> DockerEngine.RestartPolicy {
+        switch policy {
+        case .no: DockerEngine.RestartPolicy(name: "no")
+        case .always: DockerEngine.RestartPolicy(name: "always")
+        case .unlessStopped: DockerEngine.RestartPolicy(name: "unless-stopped")
+        case .onFailure(let retries): DockerEngine.RestartPolicy(name: "on-failure", maximumRetryCount: retries)
+        }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
