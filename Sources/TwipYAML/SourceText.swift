@@ -25,7 +25,7 @@ enum SourceText {
         return nil
     }
 
-    /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence.
+    /// The offset where the first ill-formed UTF-8 sequence starts.
     ///
     /// Rejects overlong forms, surrogates and code points above U+10FFFF (Unicode Table 3-7).
     static func firstInvalidUTF8Byte(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -51,10 +51,10 @@ enum SourceText {
             default: return index
             }
             for position in 1..<length {
-                guard index + position < count else { return index + position }
+                guard index + position < count else { return index }
                 let byte = bytes[index + position]
                 let (min, max) = position == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
-                guard byte >= min && byte <= max else { return index + position }
+                guard byte >= min && byte <= max else { return index }
             }
             index += length
         }
