@@ -4,11 +4,15 @@ TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk \
 	docker-registry apache2-utils curl
 
-.PHONY: setup deps build test train install bench clean
+.PHONY: setup deps build data test e2e train install bench
 
 ## setup: install what building twip needs, build it, then let `twip setup` start the Docker engine.
-setup: deps build
+setup: deps build data
 	$(TWIP) setup
+
+# The web replicas run as a non-root user and write their journal into data/ (a bind mount): let them.
+data:
+	mkdir -p data && chmod 0777 data
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,6 +27,23 @@ build:
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## e2e: base images, both environments, scaling under load, pack to a local registry (needs `make setup`).
+e2e: build
+	tests/e2e.sh
+
+## train: the main job on a fresh machine: engine, twip, base + training images, environment up and answering.
+train: setup
+	$(TWIP) base
+	$(TWIP) train build
+	$(TWIP) train up --wait
+	$(TWIP) train test /
+
+## bench: image sizes, the load generator against ab and wrk, and scaling under load.
+bench: build
+	bench/image-sizes.sh
+	bench/http-load.sh
+	bench/scale.sh
 
 install: build
 	$(SWIFT) build -c release --product twip

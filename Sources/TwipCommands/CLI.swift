@@ -1,4 +1,4 @@
-public import ArgumentParser
+import ArgumentParser
 import Foundation
 
 /// The entry point of the `twip` command line: argument rewriting, dispatch, and the one place
@@ -20,17 +20,25 @@ public enum CLI {
         } catch {
             return report(error)
         }
-        do {
-            var command = try Twip.parseAsRoot(rewritten)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+        // The command runs in a task that the first Ctrl-C cancels (in-flight engine calls stop, a later run
+        // converges from there); a second Ctrl-C aborts at once.
+        let task = Task { () async -> Int32 in
+            do {
+                var command = try Twip.parseAsRoot(rewritten)
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+                return ExitCode.success.rawValue
+            } catch {
+                return report(error)
             }
-            return ExitCode.success.rawValue
-        } catch {
-            return report(error)
         }
+        let interrupts = Interrupts { task.cancel() }
+        let status = await task.value
+        interrupts.stop()
+        return status
     }
 
     /// Top-level command names; anything else in first position is an environment name.
@@ -106,6 +114,37 @@ public enum CLI {
         // ArgumentParser reports parse and validation failures as EX_USAGE (64); the contract says 2.
         if code == .validationFailure { return ExitCode.usage.rawValue }
         return code.rawValue == 0 ? ExitCode.failed.rawValue : code.rawValue
+    }
+}
+
+/// Turns SIGINT into cancellation of the running command; a second SIGINT exits with 130.
+final class Interrupts: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+    private let lock = NSLock()
+    private var count = 0
+
+    init(onFirst: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [self] in
+            lock.lock()
+            count += 1
+            let seen = count
+            lock.unlock()
+            if seen == 1 {
+                Terminal.standardError.write("\ntwip: stopping what is in flight (Ctrl-C again to abort)\n")
+                onFirst()
+            } else {
+                Terminal.standardError.write("twip: aborted\n")
+                exit(130)
+            }
+        }
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
     }
 }
 

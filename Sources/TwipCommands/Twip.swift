@@ -15,7 +15,7 @@ struct Twip: AsyncParsableCommand {
             Exit codes: 0 success, 1 operation failed, 2 bad usage or invalid stack, 3 engine unreachable.
             """,
         subcommands: [
-            ConfigCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, ScaleCommand.self,
+            ConfigCommand.self, BuildCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, ScaleCommand.self,
             LogsCommand.self, RestartCommand.self, TestCommand.self, StatusCommand.self, PackCommand.self,
             CleanCommand.self, ImagesCommand.self, SetupCommand.self, VersionCommand.self,
         ]

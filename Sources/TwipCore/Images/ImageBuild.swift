@@ -1,0 +1,86 @@
+public import DockerEngine
+public import TwipStack
+import Foundation
+
+/// Builds the images of an environment's services through the engine, independent images concurrently.
+public struct ImageBuild: Sendable {
+    public let client: DockerClient
+    public let stack: Stack
+    public let names: EnvironmentNames
+    /// Receives each output line of a build, with the service it belongs to.
+    public let output: @Sendable (_ service: String, _ line: String) -> Void
+
+    public init(
+        client: DockerClient, stack: Stack, environment: String,
+        output: @escaping @Sendable (_ service: String, _ line: String) -> Void
+    ) {
+        self.client = client
+        self.stack = stack
+        self.names = EnvironmentNames(environment: environment)
+        self.output = output
+    }
+
+    /// One finished build.
+    public struct Result: Sendable {
+        public var service: String
+        public var image: String
+        public var imageID: String
+        public var seconds: Double
+    }
+
+    /// The services of `selection` (all when empty) that have a `build` section.
+    public func buildable(_ selection: [String]) -> [Service] {
+        stack.services.filter { $0.build != nil && (selection.isEmpty || selection.contains($0.name)) }
+    }
+
+    /// Builds `services`; the first failure cancels the others and is thrown with the engine's message.
+    public func run(_ services: [Service], noCache: Bool = false) async throws -> [Result] {
+        let blueprint = ReplicaBlueprint(stack: stack, names: names)
+        return try await withThrowingTaskGroup(of: Result.self) { group in
+            for service in services {
+                guard let build = service.build else { continue }
+                let image = blueprint.imageReference(for: service)
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let context = try BuildContext(directory: build.context, dockerfile: build.dockerfile)
+                    var options = BuildOptions(tags: [image])
+                    options.dockerfile = build.dockerfile
+                    options.buildArgs = build.args
+                    options.target = build.target
+                    options.noCache = noCache
+                    options.labels = build.labels.merging(
+                        [TwipLabel.environment: names.environment, TwipLabel.service: service.name]) { $1 }
+                    let id: String
+                    do {
+                        id = try await client.buildImage(context: context.body(), options: options) { message in
+                            if let text = message.stream {
+                                for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                                    output(service.name, String(line))
+                                }
+                            } else if let status = message.status {
+                                output(service.name, status)
+                            }
+                        }
+                    } catch let error as EngineError {
+                        throw ImageBuildError(service: service.name, image: image, message: error.description)
+                    }
+                    let elapsed = ContinuousClock.now - started
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    return Result(service: service.name, image: image, imageID: id, seconds: seconds)
+                }
+            }
+            var results: [Result] = []
+            for try await result in group { results.append(result) }
+            return results.sorted { $0.service < $1.service }
+        }
+    }
+}
+
+/// A build that failed, with the service, the image and the engine's own message (the failing step's output).
+public struct ImageBuildError: Error, Sendable, CustomStringConvertible {
+    public var service: String
+    public var image: String
+    public var message: String
+
+    public var description: String { "build of \(image) (service \(service)) failed: \(message)" }
+}
