@@ -201,32 +201,49 @@ public struct Deployment: Sendable {
         }
     }
 
-    /// Applies one service's actions: removals, then creations and replacements one replica at a time, the
-    /// proxy taking replicas out before they stop and in only once they are healthy.
+    /// Applies one service's actions: removals first (out of the proxy, drained, stopped), then new replicas
+    /// started together and let into the proxy only once healthy, then replacements one replica at a time so a
+    /// scaled service stays up.
     func apply(_ actions: [Action], to service: Service, deadline: ContinuousClock.Instant) async throws {
         guard !actions.isEmpty else { return }
         let proxied = isProxied(service.name)
         var removals: [ObservedContainer] = []
+        var starts: [ObservedContainer] = []
+        var creates: [Int] = []
+        var recreates: [(ObservedContainer, RecreateReason)] = []
         for action in actions {
-            if case .remove(let container, let reason) = action, reason != .orphan { removals.append(container) }
+            switch action {
+            case .remove(let container, let reason) where reason != .orphan: removals.append(container)
+            case .remove: continue
+            case .start(let container): starts.append(container)
+            case .create(_, let replica): creates.append(replica)
+            case .recreate(let container, let reason): recreates.append((container, reason))
+            }
         }
         if !removals.isEmpty {
             try await retire(removals, reason: "scaled down")
         }
-        for action in actions {
-            switch action {
-            case .remove:
-                continue
-            case .start(let container):
-                try await client.startContainer(container.id)
-                report("\(container.name) started")
-                if proxied { try await waitUntilReady(container.id, name: container.name, deadline: deadline) }
-            case .create(_, let replica):
-                try await createAndStart(service, replica: replica, waitReady: proxied, deadline: deadline)
-            case .recreate(let container, let reason):
-                try await retire([container], reason: reason.rawValue)
-                try await createAndStart(service, replica: container.replica, waitReady: proxied, deadline: deadline)
+        if !starts.isEmpty || !creates.isEmpty {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for container in starts {
+                    group.addTask {
+                        try await client.startContainer(container.id)
+                        report("\(container.name) started")
+                        if proxied { try await waitUntilReady(container.id, name: container.name, deadline: deadline) }
+                    }
+                }
+                for replica in creates {
+                    group.addTask {
+                        try await createAndStart(service, replica: replica, waitReady: proxied, deadline: deadline)
+                    }
+                }
+                try await group.waitForAll()
             }
+            if proxied { try await syncProxies() }
+        }
+        for (container, reason) in recreates {
+            try await retire([container], reason: reason.rawValue)
+            try await createAndStart(service, replica: container.replica, waitReady: proxied, deadline: deadline)
             if proxied { try await syncProxies() }
         }
     }
