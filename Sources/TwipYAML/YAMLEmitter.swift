@@ -104,9 +104,13 @@ public enum YAMLEmitter {
         }
 
         private static func tag(_ tag: String) -> String {
-            let shorthand = tag.hasPrefix("!") && tag.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII && (scalar.properties.isAlphabetic || "0123456789!-_.~:/;?@&=+$#%".unicodeScalars.contains(scalar))
-            }
+            let shorthand =
+                tag.hasPrefix("!")
+                && tag.unicodeScalars.allSatisfy { scalar in
+                    scalar.isASCII
+                        && (scalar.properties.isAlphabetic
+                            || "0123456789!-_.~:/;?@&=+$#%".unicodeScalars.contains(scalar))
+                }
             return shorthand ? tag : "!<\(tag)>"
         }
     }
