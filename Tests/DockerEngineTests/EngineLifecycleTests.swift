@@ -176,7 +176,9 @@ struct EngineLifecycleTests {
             }
             for id in built { _ = try? await client.removeImage(id, force: true) }
             try await client.removeImage(baseID, force: true)
-            _ = try await client.pruneImages(filters: ["dangling": ["true"], "label": ["\(BusyboxImage.label)=\(name)"]])
+            _ = try await client.pruneImages(filters: [
+                "dangling": ["true"], "label": ["\(BusyboxImage.label)=\(name)"],
+            ])
         }
     }
 }

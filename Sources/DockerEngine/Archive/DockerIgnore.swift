@@ -68,8 +68,9 @@ public struct DockerIgnore: Sendable, Equatable {
     public func mayReinclude(under path: String) -> Bool {
         let prefix = Self.clean(path) + "/"
         return patterns.contains { pattern in
-            pattern.isException && (pattern.text.hasPrefix(prefix) || pattern.text.contains("*") || pattern.text.contains("?")
-                || pattern.text.contains("["))
+            pattern.isException
+                && (pattern.text.hasPrefix(prefix) || pattern.text.contains("*") || pattern.text.contains("?")
+                    || pattern.text.contains("["))
         }
     }
 
@@ -128,7 +129,9 @@ public struct DockerIgnore: Sendable, Equatable {
                         cursor += 1
                         low = bytes[cursor]
                     }
-                    if cursor + 2 < bytes.count, bytes[cursor + 1] == UInt8(ascii: "-"), bytes[cursor + 2] != UInt8(ascii: "]") {
+                    if cursor + 2 < bytes.count, bytes[cursor + 1] == UInt8(ascii: "-"),
+                        bytes[cursor + 2] != UInt8(ascii: "]")
+                    {
                         let high = bytes[cursor + 2]
                         ranges.append(min(low, high)...max(low, high))
                         cursor += 3

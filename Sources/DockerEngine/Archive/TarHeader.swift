@@ -88,7 +88,9 @@ public enum TarHeader {
     static func paxRecord(key: String, value: String) -> [UInt8] {
         let body = " \(key)=\(value)\n"
         var length = body.utf8.count + 1
-        while String(length).utf8.count + body.utf8.count != length { length = String(length).utf8.count + body.utf8.count }
+        while String(length).utf8.count + body.utf8.count != length {
+            length = String(length).utf8.count + body.utf8.count
+        }
         return Array((String(length) + body).utf8)
     }
 
