@@ -28,12 +28,12 @@ struct EventReader: ~Copyable {
         parser.deallocate()
     }
 
-    /// The next event; `path` is where the caller is in the document, used for syntax errors.
-    mutating func next(path: String) throws(YAMLError) -> Event {
+    /// The next event; `path` is where the caller is in the document, computed only for syntax errors.
+    mutating func next(path: @autoclosure () -> String) throws(YAMLError) -> Event {
         var event = yaml_event_t()
         defer { yaml_event_delete(&event) }
         guard yaml_parser_parse(parser, &event) == 1 else {
-            throw syntaxError(path: path)
+            throw syntaxError(path: path())
         }
         let mark = Self.mark(event.start_mark)
         switch event.type {
@@ -66,7 +66,7 @@ struct EventReader: ~Copyable {
         case YAML_MAPPING_END_EVENT:
             return .mappingEnd
         default:
-            throw YAMLError(file: file, mark: mark, path: path, message: "unexpected YAML parser event")
+            throw YAMLError(file: file, mark: mark, path: path(), message: "unexpected YAML parser event")
         }
     }
 

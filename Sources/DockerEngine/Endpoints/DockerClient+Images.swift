@@ -63,10 +63,8 @@ extension DockerClient {
         let response = try await send(
             EngineRequest(
                 .POST, "/images/create", query: query, body: rootfs, operation: "import image", object: reference))
-        let messages = try await consumeProgress(
-            response, operation: "import image", object: reference, onMessage: onMessage)
+        _ = try await consumeProgress(response, operation: "import image", object: reference, onMessage: onMessage)
         // The import stream ends with {"status":"sha256:..."}; inspecting the reference is the reliable answer.
-        _ = messages
         return try await inspectImage(reference).id
     }
 
@@ -89,12 +87,9 @@ extension DockerClient {
         let object = options.tags.first ?? "image"
         let response = try await send(
             EngineRequest(.POST, "/build", query: query, body: context, operation: "build", object: object))
-        let kept = try await consumeProgress(response, operation: "build", object: object, onMessage: onMessage)
-        if let id = kept.compactMap({ $0.aux?.id }).last { return id }
-        if let line = kept.compactMap({ $0.stream }).last {
-            let short = line.dropFirst("Successfully built ".count).trimmingCharacters(in: .whitespacesAndNewlines)
-            return try await inspectImage(short).id
-        }
+        let result = try await consumeProgress(response, operation: "build", object: object, onMessage: onMessage)
+        if let id = result.imageID { return id }
+        if let short = result.builtShortID { return try await inspectImage(short).id }
         if let tag = options.tags.first { return try await inspectImage(tag).id }
         throw EngineResponseError(operation: "build", detail: "the engine did not report the built image id")
     }
@@ -114,8 +109,7 @@ extension DockerClient {
             EngineRequest(
                 .POST, "/images/\(EngineRequest.segment(repository))/push", query: [("tag", tag)],
                 headers: [("X-Registry-Auth", header)], operation: "push", object: reference))
-        let kept = try await consumeProgress(response, operation: "push", object: reference, onMessage: onMessage)
-        return kept.compactMap { $0.aux?.digest }.last
+        return try await consumeProgress(response, operation: "push", object: reference, onMessage: onMessage).digest
     }
 }
 

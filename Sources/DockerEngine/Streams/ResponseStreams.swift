@@ -101,24 +101,14 @@ extension DockerClient {
     func consumeProgress(
         _ response: HTTPClientResponse, operation: String, object: String?,
         onMessage: @Sendable (StreamMessage) -> Void
-    ) async throws -> [StreamMessage] {
-        var decoder = JSONMessageDecoder()
-        var kept: [StreamMessage] = []
-        var failure: String?
-        func handle(_ message: StreamMessage) {
-            onMessage(message)
-            if failure == nil, let text = message.failureMessage { failure = text }
-            if message.aux != nil || message.stream?.hasPrefix("Successfully built ") == true { kept.append(message) }
-        }
+    ) async throws -> ProgressResult {
+        var reader = ProgressReader(operation: operation, object: object)
         for try await chunk in response.body {
             try Task.checkCancellation()
-            for message in decoder.feed(chunk.readableBytesView) { handle(message) }
+            for message in reader.feed(chunk.readableBytesView) { onMessage(message) }
         }
-        if let last = decoder.finish() { handle(last) }
-        if let failure {
-            throw EngineError(
-                operation: operation, object: object, status: 200, message: failure.trimmingTrailingNewlines())
-        }
-        return kept
+        let (last, result) = reader.finish()
+        if let last { onMessage(last) }
+        return try result.get()
     }
 }

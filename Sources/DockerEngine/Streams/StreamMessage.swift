@@ -127,3 +127,59 @@ public struct JSONMessageDecoder: Sendable {
         return StreamMessage(stream: String(decoding: line, as: UTF8.self) + "\n")
     }
 }
+
+/// What a finished progress stream produced: the built image id, the pushed digest.
+public struct ProgressResult: Sendable, Equatable {
+    /// The last `aux.ID` (build), if any.
+    public var imageID: String?
+    /// The short id from a legacy `Successfully built <id>` line, if any.
+    public var builtShortID: String?
+    /// The last `aux.Digest` (push), if any.
+    public var digest: String?
+}
+
+/// Follows a build/push/import progress stream: decodes messages and remembers the outcome.
+///
+/// The engine answers 200 before the work starts, so failure arrives as an `errorDetail` line; `finish()`
+/// turns the first such line into an `EngineError` carrying the engine's message.
+public struct ProgressReader: Sendable {
+    private var decoder = JSONMessageDecoder()
+    private var result = ProgressResult()
+    private var failure: String?
+    /// The operation named in a failure, e.g. "build".
+    public let operation: String
+    /// The object named in a failure, e.g. the image tag.
+    public let object: String?
+
+    /// Creates a reader for one stream.
+    public init(operation: String, object: String?) {
+        self.operation = operation
+        self.object = object
+    }
+
+    /// Feeds bytes and returns the messages they complete.
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [StreamMessage] where Bytes.Element == UInt8 {
+        let messages = decoder.feed(bytes)
+        for message in messages { observe(message) }
+        return messages
+    }
+
+    /// Ends the stream: returns a last unterminated message, if any, and the outcome.
+    public mutating func finish() -> (last: StreamMessage?, result: Result<ProgressResult, EngineError>) {
+        let last = decoder.finish()
+        if let last { observe(last) }
+        if let failure {
+            return (last, .failure(EngineError(operation: operation, object: object, status: 200, message: failure)))
+        }
+        return (last, .success(result))
+    }
+
+    private mutating func observe(_ message: StreamMessage) {
+        if failure == nil, let text = message.failureMessage { failure = text.trimmingTrailingNewlines() }
+        if let id = message.aux?.id { result.imageID = id }
+        if let digest = message.aux?.digest { result.digest = digest }
+        if let text = message.stream, text.hasPrefix("Successfully built ") {
+            result.builtShortID = String(text.dropFirst("Successfully built ".count)).trimmingWhitespace()
+        }
+    }
+}
