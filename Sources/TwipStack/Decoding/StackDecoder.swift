@@ -1,0 +1,722 @@
+import TwipYAML
+
+/// Turns an interpolated node tree into a `Stack`, reporting every problem it finds along the way.
+final class StackDecoder {
+    let context: DecodingContext
+    /// Reads an env file: its variables in order, or the reason it could not be read.
+    let readEnvFile: (String) -> Result<[(String, String)], FileReadError>
+
+    /// Where each service's cross-references were written, for the checks that need the whole stack.
+    private struct Site {
+        var keyNode: Node
+        var node: Node
+        var edges: [(target: String, node: Node, path: String, kind: String)] = []
+        var networks: [(name: String, node: Node, path: String)] = []
+        var namedVolumes: [(name: String, node: Node, path: String)] = []
+        var containerName: Node?
+        var fixedPorts: [(port: Port, node: Node, path: String)] = []
+    }
+
+    private var sites: [String: Site] = [:]
+
+    static let topLevelKeys = ["version", "name", "services", "networks", "volumes"]
+    static let serviceKeys = [
+        "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes",
+        "networks", "depends_on", "healthcheck", "restart", "deploy", "labels", "hostname", "container_name",
+        "links", "working_dir", "user", "mem_limit", "cpus", "stop_grace_period", "stop_signal", "read_only",
+        "tmpfs", "scale",
+    ]
+
+    init(context: DecodingContext, readEnvFile: @escaping (String) -> Result<[(String, String)], FileReadError>) {
+        self.context = context
+        self.readEnvFile = readEnvFile
+    }
+
+    /// Decodes the document root; returns nil when the problems leave nothing usable.
+    func decode(_ root: Node, defaultName: String, filePath: String) -> Stack? {
+        var stack = Stack(name: defaultName, filePath: filePath, directory: context.directory)
+        guard let entries = context.entries(root, "", known: Self.topLevelKeys) else { return nil }
+        stack.extensions = context.extensions(root)
+        var servicesNode: Node?
+        for (key, value, _) in entries {
+            switch key {
+            case "version":
+                _ = context.string(value, key)
+            case "name":
+                guard let name = context.string(value, key) else { continue }
+                if Self.isValidProjectName(name) {
+                    stack.name = name
+                } else {
+                    context.report(
+                        value, key, "invalid stack name \"\(name)\": use lowercase letters, digits, '-' and '_'")
+                }
+            case "services":
+                servicesNode = value
+            case "networks":
+                stack.networks = decodeNetworks(value, key)
+            case "volumes":
+                stack.volumes = decodeVolumes(value, key)
+            default:
+                break
+            }
+        }
+        if let servicesNode, case .mapping(let pairs) = servicesNode.content {
+            for pair in pairs {
+                guard let name = pair.key.stackScalarText else {
+                    context.report(pair.key, "services", "service names must be strings")
+                    continue
+                }
+                let path = joinPath("services", name)
+                if !Self.isValidServiceName(name) {
+                    context.report(
+                        pair.key, path,
+                        "invalid service name \"\(name)\": use letters, digits, '_', '.' and '-', starting with a letter or digit"
+                    )
+                }
+                if let service = decodeService(name, keyNode: pair.key, node: pair.value, path: path) {
+                    stack.services.append(service)
+                }
+            }
+        } else if let servicesNode {
+            context.typeMismatch(servicesNode, "services", expected: "a mapping")
+        } else {
+            context.report(root, "", "the stack defines no services (expected a top-level \"services\" mapping)")
+        }
+        checkReferences(stack)
+        return stack
+    }
+
+    static func isValidServiceName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCIIAlphanumeric else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || "_.-".unicodeScalars.contains($0) }
+    }
+
+    static func isValidProjectName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCIIAlphanumeric, !first.isUppercaseASCII else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy {
+            ($0.isASCIIAlphanumeric && !$0.isUppercaseASCII) || "_-".unicodeScalars.contains($0)
+        }
+    }
+
+    // MARK: - Services
+
+    private func decodeService(_ name: String, keyNode: Node, node: Node, path: String) -> Service? {
+        guard let entries = context.entries(node, path, known: Self.serviceKeys) else { return nil }
+        var service = Service(name: name)
+        service.extensions = context.extensions(node)
+        var site = Site(keyNode: keyNode, node: node)
+        var explicitEnvironment: [EnvironmentVariable] = []
+        var fileEnvironment: [EnvironmentVariable] = []
+        var replicasNode: Node?
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "image": service.image = context.string(value, p)
+            case "build": service.build = decodeBuild(value, p)
+            case "command": service.command = context.command(value, p)
+            case "entrypoint": service.entrypoint = context.command(value, p)
+            case "environment":
+                explicitEnvironment = (context.keyValues(value, p) ?? []).map {
+                    EnvironmentVariable(name: $0.key, value: $0.value ?? context.variables[$0.key])
+                }
+            case "env_file":
+                (service.envFile, fileEnvironment) = decodeEnvFiles(value, p)
+            case "ports":
+                service.ports = decodePorts(value, p, site: &site)
+            case "expose":
+                service.expose = decodeExpose(value, p)
+            case "volumes":
+                service.volumes = decodeMounts(value, p, site: &site)
+            case "networks":
+                service.networks = decodeServiceNetworks(value, p, site: &site)
+            case "depends_on":
+                service.dependsOn = decodeDependencies(value, p, site: &site)
+            case "healthcheck": service.healthcheck = decodeHealthcheck(value, p)
+            case "restart":
+                guard let text = context.string(value, p) else { continue }
+                service.restart = ValueParsers.restart(text)
+                if service.restart == nil {
+                    context.report(
+                        value, p,
+                        "invalid restart policy \"\(text)\": expected no, always, unless-stopped, on-failure or on-failure:N")
+                }
+            case "deploy":
+                if let deploy = decodeDeploy(value, p, replicasNode: &replicasNode) { service.deploy = deploy }
+            case "scale":
+                if let n = context.int(value, p) {
+                    service.deploy.replicas = n
+                    replicasNode = value
+                }
+            case "labels": service.labels = context.stringMap(value, p) ?? [:]
+            case "hostname": service.hostname = context.string(value, p)
+            case "container_name":
+                service.containerName = context.string(value, p)
+                site.containerName = value
+            case "links": service.links = decodeLinks(value, p, site: &site)
+            case "working_dir": service.workingDir = context.string(value, p)
+            case "user": service.user = context.string(value, p)
+            case "mem_limit": service.memLimit = context.size(value, p)
+            case "cpus": service.cpus = context.cpus(value, p)
+            case "stop_grace_period": service.stopGracePeriod = context.duration(value, p)
+            case "stop_signal": service.stopSignal = context.string(value, p)
+            case "read_only": service.readOnly = context.bool(value, p)
+            case "tmpfs": service.tmpfs = context.stringList(value, p, allowString: true) ?? []
+            default: break
+            }
+        }
+        let explicitNames = Set(explicitEnvironment.map(\.name))
+        service.environment = fileEnvironment.filter { !explicitNames.contains($0.name) } + explicitEnvironment
+        if service.image == nil && service.build == nil {
+            context.report(node, path, "service \"\(name)\" has neither \"image\" nor \"build\"")
+        }
+        if service.replicas > 1 {
+            if let nameNode = site.containerName, let containerName = service.containerName {
+                context.report(
+                    nameNode, joinPath(path, "container_name"),
+                    "container_name \"\(containerName)\" cannot be used with \(service.replicas) replicas: container names are unique; remove it"
+                )
+            }
+            for fixed in site.fixedPorts {
+                context.report(
+                    fixed.node, fixed.path,
+                    "host port \(fixed.port.published ?? 0) cannot be published by \(service.replicas) replicas (only one container can bind it); publish it through the proxy instead, or leave the host port out"
+                )
+            }
+        }
+        _ = replicasNode
+        sites[name] = site
+        return service
+    }
+
+    private func decodeBuild(_ node: Node, _ path: String) -> Build? {
+        if let text = node.stackScalarText {
+            return Build(context: context.resolvePath(text))
+        }
+        guard let entries = context.entries(node, path, known: ["context", "dockerfile", "args", "target", "labels"])
+        else { return nil }
+        var build = Build(context: context.resolvePath("."))
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "context": if let text = context.string(value, p) { build.context = context.resolvePath(text) }
+            case "dockerfile": build.dockerfile = context.string(value, p)
+            case "args":
+                for pair in context.keyValues(value, p) ?? [] {
+                    if let argument = pair.value ?? context.variables[pair.key] { build.args[pair.key] = argument }
+                }
+            case "target": build.target = context.string(value, p)
+            case "labels": build.labels = context.stringMap(value, p) ?? [:]
+            default: break
+            }
+        }
+        return build
+    }
+
+    private func decodeEnvFiles(_ node: Node, _ path: String) -> ([String], [EnvironmentVariable]) {
+        var items: [(Node, String, String, Bool)] = []
+        if node.stackScalarText != nil {
+            if let text = context.string(node, path) { items.append((node, path, text, true)) }
+        } else if case .sequence(let list) = node.content {
+            for (index, item) in list.enumerated() {
+                let p = "\(path)[\(index)]"
+                if item.stackScalarText != nil {
+                    if let text = context.string(item, p) { items.append((item, p, text, true)) }
+                } else if let entries = context.entries(item, p, known: ["path", "required"]) {
+                    var file: String?
+                    var required = true
+                    for (key, value, _) in entries {
+                        if key == "path" { file = context.string(value, joinPath(p, key)) }
+                        if key == "required" { required = context.bool(value, joinPath(p, key)) ?? true }
+                    }
+                    if let file { items.append((item, p, file, required)) }
+                }
+            }
+        } else {
+            context.typeMismatch(node, path, expected: "a string or a list")
+        }
+        var paths: [String] = []
+        var variables: [EnvironmentVariable] = []
+        for (itemNode, itemPath, file, required) in items {
+            let resolved = context.resolvePath(file)
+            paths.append(resolved)
+            switch readEnvFile(resolved) {
+            case .success(let pairs):
+                for (name, value) in pairs {
+                    variables.removeAll { $0.name == name }
+                    variables.append(EnvironmentVariable(name: name, value: value))
+                }
+            case .failure(let error):
+                if required || !error.isMissing {
+                    context.report(itemNode, itemPath, "cannot read env file \(resolved): \(error.message)")
+                }
+            }
+        }
+        return (paths, variables)
+    }
+
+    private func decodePorts(_ node: Node, _ path: String, site: inout Site) -> [Port] {
+        guard case .sequence(let items) = node.content else {
+            context.typeMismatch(node, path, expected: "a list")
+            return []
+        }
+        var ports: [Port] = []
+        for (index, item) in items.enumerated() {
+            let p = "\(path)[\(index)]"
+            var decoded: [Port] = []
+            if let text = item.stackScalarText {
+                switch PortSyntax.parse(text) {
+                case .success(let list): decoded = list
+                case .failure(let error): context.report(item, p, "invalid port \"\(text)\": \(error.message)")
+                }
+            } else if let port = decodeLongPort(item, p) {
+                decoded = [port]
+            }
+            for port in decoded where port.published != nil { site.fixedPorts.append((port, item, p)) }
+            ports += decoded
+        }
+        return ports
+    }
+
+    private func decodeLongPort(_ node: Node, _ path: String) -> Port? {
+        guard let entries = context.entries(node, path, known: ["target", "published", "host_ip", "protocol", "mode"])
+        else { return nil }
+        var port = Port(target: 0)
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "target", "published":
+                guard let text = context.string(value, p) else { continue }
+                guard let number = Int(text), (1...65535).contains(number) else {
+                    context.report(value, p, "invalid port \"\(text)\": expected a number from 1 to 65535")
+                    continue
+                }
+                if key == "target" { port.target = number } else { port.published = number }
+            case "host_ip": port.hostIP = context.string(value, p)
+            case "protocol":
+                guard let text = context.string(value, p) else { continue }
+                if ["tcp", "udp", "sctp"].contains(text) {
+                    port.protocol = text
+                } else {
+                    context.report(value, p, "invalid protocol \"\(text)\": expected tcp, udp or sctp")
+                }
+            case "mode":
+                guard let text = context.string(value, p) else { continue }
+                if ["host", "ingress"].contains(text) {
+                    port.mode = text
+                } else {
+                    context.report(value, p, "invalid mode \"\(text)\": expected host or ingress")
+                }
+            default: break
+            }
+        }
+        guard port.target != 0 else {
+            context.report(node, path, "the port has no \"target\" (the container port)")
+            return nil
+        }
+        return port
+    }
+
+    private func decodeExpose(_ node: Node, _ path: String) -> [String] {
+        guard case .sequence(let items) = node.content else {
+            context.typeMismatch(node, path, expected: "a list")
+            return []
+        }
+        var result: [String] = []
+        for (index, item) in items.enumerated() {
+            let p = "\(path)[\(index)]"
+            guard let text = context.string(item, p) else { continue }
+            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+            let proto = parts.count > 1 ? parts[1] : nil
+            guard let range = PortSyntax.range(parts.first ?? ""),
+                proto == nil || ["tcp", "udp", "sctp"].contains(proto ?? "")
+            else {
+                context.report(item, p, "invalid port \"\(text)\": expected PORT[-PORT][/tcp|udp|sctp]")
+                continue
+            }
+            result += range.map { port in proto.map { "\(port)/\($0)" } ?? "\(port)" }
+        }
+        return result
+    }
+
+    private func decodeMounts(_ node: Node, _ path: String, site: inout Site) -> [Mount] {
+        guard case .sequence(let items) = node.content else {
+            context.typeMismatch(node, path, expected: "a list")
+            return []
+        }
+        var mounts: [Mount] = []
+        for (index, item) in items.enumerated() {
+            let p = "\(path)[\(index)]"
+            var mount: Mount?
+            if let text = item.stackScalarText {
+                switch VolumeSyntax.parse(text) {
+                case .success(let m): mount = m
+                case .failure(let error): context.report(item, p, "invalid volume \"\(text)\": \(error.message)")
+                }
+            } else {
+                mount = decodeLongMount(item, p)
+            }
+            guard var mount else { continue }
+            if mount.type == .bind, let source = mount.source { mount.source = context.resolvePath(source) }
+            if mount.type == .volume, let source = mount.source { site.namedVolumes.append((source, item, p)) }
+            mounts.append(mount)
+        }
+        return mounts
+    }
+
+    private func decodeLongMount(_ node: Node, _ path: String) -> Mount? {
+        guard let entries = context.entries(node, path, known: ["type", "source", "target", "read_only"]) else {
+            return nil
+        }
+        var kind: Mount.Kind = .volume
+        var source: String?
+        var target: String?
+        var readOnly = false
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "type":
+                guard let text = context.string(value, p) else { continue }
+                if let k = Mount.Kind(rawValue: text) {
+                    kind = k
+                } else {
+                    context.report(value, p, "invalid mount type \"\(text)\": expected bind, volume or tmpfs")
+                }
+            case "source": source = context.string(value, p)
+            case "target": target = context.string(value, p)
+            case "read_only": readOnly = context.bool(value, p) ?? false
+            default: break
+            }
+        }
+        guard let target, target.hasPrefix("/") else {
+            context.report(node, path, "the mount needs an absolute \"target\" path in the container")
+            return nil
+        }
+        if kind == .bind && source == nil {
+            context.report(node, path, "a bind mount needs a \"source\" path on the host")
+            return nil
+        }
+        return Mount(type: kind, source: kind == .tmpfs ? nil : source, target: target, readOnly: readOnly)
+    }
+
+    private func decodeServiceNetworks(_ node: Node, _ path: String, site: inout Site) -> [ServiceNetwork] {
+        var result: [ServiceNetwork] = []
+        switch node.content {
+        case .sequence(let items):
+            for (index, item) in items.enumerated() {
+                let p = "\(path)[\(index)]"
+                if let name = context.string(item, p) {
+                    result.append(ServiceNetwork(name: name))
+                    site.networks.append((name, item, p))
+                }
+            }
+        case .mapping(let pairs):
+            for pair in pairs {
+                guard let name = pair.key.stackScalarText else { continue }
+                let p = joinPath(path, name)
+                var network = ServiceNetwork(name: name)
+                if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: ["aliases"]) {
+                    for (_, value, _) in entries {
+                        network.aliases = context.stringList(value, joinPath(p, "aliases")) ?? []
+                    }
+                }
+                result.append(network)
+                site.networks.append((name, pair.key, p))
+            }
+        case .scalar:
+            context.typeMismatch(node, path, expected: "a list or a mapping")
+        }
+        return result
+    }
+
+    private func decodeDependencies(_ node: Node, _ path: String, site: inout Site) -> [Dependency] {
+        var result: [Dependency] = []
+        switch node.content {
+        case .sequence(let items):
+            for (index, item) in items.enumerated() {
+                let p = "\(path)[\(index)]"
+                if let name = context.string(item, p) {
+                    result.append(Dependency(service: name))
+                    site.edges.append((name, item, p, "depends_on"))
+                }
+            }
+        case .mapping(let pairs):
+            for pair in pairs {
+                guard let name = pair.key.stackScalarText else { continue }
+                let p = joinPath(path, name)
+                var dependency = Dependency(service: name)
+                if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: ["condition"]) {
+                    for (_, value, _) in entries {
+                        let cp = joinPath(p, "condition")
+                        guard let text = context.string(value, cp) else { continue }
+                        if let condition = Dependency.Condition(rawValue: text) {
+                            dependency.condition = condition
+                        } else {
+                            context.report(
+                                value, cp,
+                                "invalid condition \"\(text)\": expected service_started, service_healthy or service_completed_successfully"
+                            )
+                        }
+                    }
+                }
+                result.append(dependency)
+                site.edges.append((name, pair.key, p, "depends_on"))
+            }
+        case .scalar:
+            context.typeMismatch(node, path, expected: "a list or a mapping")
+        }
+        return result
+    }
+
+    private func decodeLinks(_ node: Node, _ path: String, site: inout Site) -> [Link] {
+        guard case .sequence(let items) = node.content else {
+            context.typeMismatch(node, path, expected: "a list")
+            return []
+        }
+        var links: [Link] = []
+        for (index, item) in items.enumerated() {
+            let p = "\(path)[\(index)]"
+            guard let text = context.string(item, p) else { continue }
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard !parts[0].isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+                context.report(item, p, "invalid link \"\(text)\": expected SERVICE or SERVICE:ALIAS")
+                continue
+            }
+            links.append(Link(service: parts[0], alias: parts.count > 1 ? parts[1] : nil))
+            site.edges.append((parts[0], item, p, "links"))
+        }
+        return links
+    }
+
+    private func decodeHealthcheck(_ node: Node, _ path: String) -> Healthcheck? {
+        let known = ["test", "interval", "timeout", "retries", "start_period", "disable"]
+        guard let entries = context.entries(node, path, known: known) else { return nil }
+        var check = Healthcheck()
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "test":
+                if let text = value.stackScalarText {
+                    check.test = ["CMD-SHELL", text]
+                } else if let list = context.stringList(value, p) {
+                    if let first = list.first, !["CMD", "CMD-SHELL", "NONE"].contains(first) {
+                        context.report(
+                            value, p, "a test list must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", not \"\(first)\"")
+                    }
+                    check.test = list
+                }
+            case "interval": check.interval = context.duration(value, p)
+            case "timeout": check.timeout = context.duration(value, p)
+            case "start_period": check.startPeriod = context.duration(value, p)
+            case "retries": check.retries = context.int(value, p)
+            case "disable": check.disable = context.bool(value, p) ?? false
+            default: break
+            }
+        }
+        return check
+    }
+
+    private func decodeDeploy(_ node: Node, _ path: String, replicasNode: inout Node?) -> Deploy? {
+        guard let entries = context.entries(node, path, known: ["replicas", "resources", "update_config"]) else {
+            return nil
+        }
+        var deploy = Deploy()
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "replicas":
+                if let n = context.int(value, p) {
+                    deploy.replicas = n
+                    replicasNode = value
+                }
+            case "resources":
+                guard let resources = context.entries(value, p, known: ["limits", "reservations"]) else { continue }
+                for (kind, amounts, _) in resources {
+                    let r = decodeResources(amounts, joinPath(p, kind))
+                    if kind == "limits" { deploy.limits = r } else { deploy.reservations = r }
+                }
+            case "update_config":
+                deploy.updateConfig = decodeUpdateConfig(value, p)
+            default: break
+            }
+        }
+        return deploy
+    }
+
+    private func decodeResources(_ node: Node, _ path: String) -> Resources {
+        var resources = Resources()
+        for (key, value, _) in context.entries(node, path, known: ["cpus", "memory"]) ?? [] {
+            let p = joinPath(path, key)
+            if key == "cpus" { resources.cpus = context.cpus(value, p) }
+            if key == "memory" { resources.memory = context.size(value, p) }
+        }
+        return resources
+    }
+
+    private func decodeUpdateConfig(_ node: Node, _ path: String) -> UpdateConfig? {
+        let known = ["parallelism", "delay", "order", "failure_action"]
+        guard let entries = context.entries(node, path, known: known) else { return nil }
+        var config = UpdateConfig()
+        for (key, value, _) in entries {
+            let p = joinPath(path, key)
+            switch key {
+            case "parallelism": config.parallelism = context.int(value, p, minimum: 0)
+            case "delay": config.delay = context.duration(value, p)
+            case "order":
+                guard let text = context.string(value, p) else { continue }
+                config.order = UpdateConfig.Order(rawValue: text)
+                if config.order == nil {
+                    context.report(value, p, "invalid order \"\(text)\": expected start-first or stop-first")
+                }
+            case "failure_action":
+                guard let text = context.string(value, p) else { continue }
+                config.failureAction = UpdateConfig.FailureAction(rawValue: text)
+                if config.failureAction == nil {
+                    context.report(value, p, "invalid failure_action \"\(text)\": expected pause, continue or rollback")
+                }
+            default: break
+            }
+        }
+        return config
+    }
+
+    // MARK: - Top-level networks and volumes
+
+    private func decodeNetworks(_ node: Node, _ path: String) -> [Network] {
+        guard case .mapping(let pairs) = node.content else {
+            context.typeMismatch(node, path, expected: "a mapping")
+            return []
+        }
+        let known = ["driver", "external", "name", "internal", "labels", "driver_opts"]
+        var result: [Network] = []
+        for pair in pairs {
+            guard let name = pair.key.stackScalarText else { continue }
+            let p = joinPath(path, name)
+            var network = Network(name: name, extensions: context.extensions(pair.value))
+            if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: known) {
+                for (key, value, _) in entries {
+                    let kp = joinPath(p, key)
+                    switch key {
+                    case "driver": network.driver = context.string(value, kp)
+                    case "external": network.external = context.bool(value, kp) ?? false
+                    case "name": network.externalName = context.string(value, kp)
+                    case "internal": network.internal = context.bool(value, kp) ?? false
+                    case "labels": network.labels = context.stringMap(value, kp) ?? [:]
+                    case "driver_opts": network.driverOptions = context.stringMap(value, kp) ?? [:]
+                    default: break
+                    }
+                }
+            }
+            result.append(network)
+        }
+        return result
+    }
+
+    private func decodeVolumes(_ node: Node, _ path: String) -> [Volume] {
+        guard case .mapping(let pairs) = node.content else {
+            context.typeMismatch(node, path, expected: "a mapping")
+            return []
+        }
+        let known = ["driver", "external", "name", "labels", "driver_opts"]
+        var result: [Volume] = []
+        for pair in pairs {
+            guard let name = pair.key.stackScalarText else { continue }
+            let p = joinPath(path, name)
+            var volume = Volume(name: name, extensions: context.extensions(pair.value))
+            if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: known) {
+                for (key, value, _) in entries {
+                    let kp = joinPath(p, key)
+                    switch key {
+                    case "driver": volume.driver = context.string(value, kp)
+                    case "external": volume.external = context.bool(value, kp) ?? false
+                    case "name": volume.externalName = context.string(value, kp)
+                    case "labels": volume.labels = context.stringMap(value, kp) ?? [:]
+                    case "driver_opts": volume.driverOptions = context.stringMap(value, kp) ?? [:]
+                    default: break
+                    }
+                }
+            }
+            result.append(volume)
+        }
+        return result
+    }
+
+    // MARK: - Whole-stack checks
+
+    private func checkReferences(_ stack: Stack) {
+        let serviceNames = Set(stack.services.map(\.name))
+        let networkNames = Set(stack.networks.map(\.name) + ["default"])
+        let volumeNames = Set(stack.volumes.map(\.name))
+        for service in stack.services {
+            guard let site = sites[service.name] else { continue }
+            for edge in site.edges where !serviceNames.contains(edge.target) {
+                let known = stack.services.map(\.name).filter { $0 != service.name }
+                var message = "\(edge.kind) refers to undefined service \"\(edge.target)\""
+                if let best = known.min(by: { editDistance($0, edge.target) < editDistance($1, edge.target) }),
+                    editDistance(best, edge.target) <= 2
+                {
+                    message += "; did you mean \"\(best)\"?"
+                }
+                context.report(edge.node, edge.path, message)
+            }
+            for network in site.networks where !networkNames.contains(network.name) {
+                context.report(
+                    network.node, network.path,
+                    "network \"\(network.name)\" is not declared under the top-level \"networks\"")
+            }
+            for volume in site.namedVolumes where !volumeNames.contains(volume.name) {
+                context.report(
+                    volume.node, volume.path,
+                    "volume \"\(volume.name)\" is not declared under the top-level \"volumes\" (a host path must start with ., / or ~)"
+                )
+            }
+        }
+        checkCycles(stack)
+    }
+
+    private func checkCycles(_ stack: Stack) {
+        enum Color { case white, gray, black }
+        var color: [String: Color] = [:]
+        var reported: Set<String> = []
+        var trail: [String] = []
+        var trailEdges: [(target: String, node: Node, path: String, kind: String)] = []
+
+        func visit(_ name: String) {
+            color[name] = .gray
+            trail.append(name)
+            for edge in sites[name]?.edges ?? [] where sites[edge.target] != nil {
+                switch color[edge.target] ?? .white {
+                case .white:
+                    trailEdges.append(edge)
+                    visit(edge.target)
+                    trailEdges.removeLast()
+                case .gray:
+                    guard let start = trail.firstIndex(of: edge.target) else { continue }
+                    let members = Array(trail[start...])
+                    let key = members.sorted().joined(separator: ",")
+                    guard !reported.contains(key) else { continue }
+                    reported.insert(key)
+                    let first = start < trailEdges.count ? trailEdges[start] : edge
+                    context.report(
+                        first.node, first.path,
+                        "dependency cycle: " + (members + [edge.target]).joined(separator: " -> "))
+                case .black:
+                    continue
+                }
+            }
+            trail.removeLast()
+            color[name] = .black
+        }
+        for service in stack.services where (color[service.name] ?? .white) == .white {
+            visit(service.name)
+        }
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
+    }
+    fileprivate var isUppercaseASCII: Bool { ("A"..."Z").contains(self) }
+}

@@ -1,0 +1,322 @@
+/// One service of a stack: the template every replica's container is created from.
+public struct Service: Sendable, Equatable {
+    public var name: String
+    public var image: String?
+    public var build: Build?
+    /// The command, split into arguments; nil when the image's default applies.
+    public var command: [String]?
+    /// The entrypoint, split into arguments; nil when the image's default applies.
+    public var entrypoint: [String]?
+    /// The container environment in source order; `env_file` entries come first, explicit ones override them.
+    public var environment: [EnvironmentVariable]
+    /// Absolute paths of the `env_file` files already merged into `environment`.
+    public var envFile: [String]
+    public var ports: [Port]
+    /// Exposed (not published) ports such as `8080` or `53/udp`, ranges expanded.
+    public var expose: [String]
+    public var volumes: [Mount]
+    /// The networks the service joins; empty means only the implicit `default` network.
+    public var networks: [ServiceNetwork]
+    public var dependsOn: [Dependency]
+    public var healthcheck: Healthcheck?
+    public var restart: RestartPolicy?
+    public var deploy: Deploy
+    public var labels: [String: String]
+    public var hostname: String?
+    public var containerName: String?
+    public var links: [Link]
+    public var workingDir: String?
+    public var user: String?
+    /// The memory limit in bytes (`mem_limit`).
+    public var memLimit: Int64?
+    public var cpus: Double?
+    public var stopGracePeriod: Duration?
+    public var stopSignal: String?
+    public var readOnly: Bool?
+    public var tmpfs: [String]
+    /// The service's `x-*` extension keys, kept as written.
+    public var extensions: [Extension]
+
+    /// Creates a service; every setting but the name has a compose default.
+    public init(
+        name: String, image: String? = nil, build: Build? = nil, command: [String]? = nil,
+        entrypoint: [String]? = nil, environment: [EnvironmentVariable] = [], envFile: [String] = [],
+        ports: [Port] = [], expose: [String] = [], volumes: [Mount] = [], networks: [ServiceNetwork] = [],
+        dependsOn: [Dependency] = [], healthcheck: Healthcheck? = nil, restart: RestartPolicy? = nil,
+        deploy: Deploy = Deploy(), labels: [String: String] = [:], hostname: String? = nil,
+        containerName: String? = nil, links: [Link] = [], workingDir: String? = nil, user: String? = nil,
+        memLimit: Int64? = nil, cpus: Double? = nil, stopGracePeriod: Duration? = nil, stopSignal: String? = nil,
+        readOnly: Bool? = nil, tmpfs: [String] = [], extensions: [Extension] = []
+    ) {
+        self.name = name
+        self.image = image
+        self.build = build
+        self.command = command
+        self.entrypoint = entrypoint
+        self.environment = environment
+        self.envFile = envFile
+        self.ports = ports
+        self.expose = expose
+        self.volumes = volumes
+        self.networks = networks
+        self.dependsOn = dependsOn
+        self.healthcheck = healthcheck
+        self.restart = restart
+        self.deploy = deploy
+        self.labels = labels
+        self.hostname = hostname
+        self.containerName = containerName
+        self.links = links
+        self.workingDir = workingDir
+        self.user = user
+        self.memLimit = memLimit
+        self.cpus = cpus
+        self.stopGracePeriod = stopGracePeriod
+        self.stopSignal = stopSignal
+        self.readOnly = readOnly
+        self.tmpfs = tmpfs
+        self.extensions = extensions
+    }
+
+    /// How many containers the service runs (`deploy.replicas`, default 1).
+    public var replicas: Int {
+        get { deploy.replicas }
+        set { deploy.replicas = newValue }
+    }
+
+    /// The value of the environment variable `name`, if the service sets one.
+    public func environmentValue(_ name: String) -> String? {
+        environment.last { $0.name == name }?.value
+    }
+}
+
+/// How to build a service's image.
+public struct Build: Sendable, Equatable {
+    /// The absolute context directory (or a remote context URL, kept as written).
+    public var context: String
+    /// The Dockerfile path relative to the context; nil means `Dockerfile`.
+    public var dockerfile: String?
+    public var args: [String: String]
+    public var target: String?
+    public var labels: [String: String]
+
+    /// Creates a build description.
+    public init(
+        context: String, dockerfile: String? = nil, args: [String: String] = [:], target: String? = nil,
+        labels: [String: String] = [:]
+    ) {
+        self.context = context
+        self.dockerfile = dockerfile
+        self.args = args
+        self.target = target
+        self.labels = labels
+    }
+}
+
+/// One container environment variable; a nil value means "unset" (the name was given without `=`).
+public struct EnvironmentVariable: Sendable, Equatable {
+    public var name: String
+    public var value: String?
+
+    /// Creates an environment variable.
+    public init(name: String, value: String?) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A published or exposed container port.
+public struct Port: Sendable, Equatable {
+    /// The container port.
+    public var target: Int
+    /// The host port; nil means an ephemeral port chosen by the engine.
+    public var published: Int?
+    /// The host address to bind; nil means all addresses.
+    public var hostIP: String?
+    /// `tcp`, `udp` or `sctp`.
+    public var `protocol`: String
+    /// `ingress` or `host`, when written.
+    public var mode: String?
+
+    /// Creates a port mapping.
+    public init(target: Int, published: Int? = nil, hostIP: String? = nil, protocol: String = "tcp", mode: String? = nil)
+    {
+        self.target = target
+        self.published = published
+        self.hostIP = hostIP
+        self.protocol = `protocol`
+        self.mode = mode
+    }
+}
+
+/// A filesystem mounted into the service's containers.
+public struct Mount: Sendable, Equatable {
+    /// The kind of mount.
+    public enum Kind: String, Sendable, Equatable {
+        case bind, volume, tmpfs
+    }
+
+    public var type: Kind
+    /// The absolute host path (bind), the volume name (volume), or nil (anonymous volume, tmpfs).
+    public var source: String?
+    /// The path inside the container.
+    public var target: String
+    public var readOnly: Bool
+
+    /// Creates a mount.
+    public init(type: Kind, source: String?, target: String, readOnly: Bool = false) {
+        self.type = type
+        self.source = source
+        self.target = target
+        self.readOnly = readOnly
+    }
+}
+
+/// A network a service joins, with its aliases there.
+public struct ServiceNetwork: Sendable, Equatable {
+    public var name: String
+    public var aliases: [String]
+
+    /// Creates a network attachment.
+    public init(name: String, aliases: [String] = []) {
+        self.name = name
+        self.aliases = aliases
+    }
+}
+
+/// A service this service depends on, and what "ready" means for it.
+public struct Dependency: Sendable, Equatable {
+    /// When a dependency counts as ready.
+    public enum Condition: String, Sendable, Equatable, CaseIterable {
+        case serviceStarted = "service_started"
+        case serviceHealthy = "service_healthy"
+        case serviceCompletedSuccessfully = "service_completed_successfully"
+    }
+
+    public var service: String
+    public var condition: Condition
+
+    /// Creates a dependency.
+    public init(service: String, condition: Condition = .serviceStarted) {
+        self.service = service
+        self.condition = condition
+    }
+}
+
+/// A container health check.
+public struct Healthcheck: Sendable, Equatable {
+    /// The test in engine form: `["CMD", ...]`, `["CMD-SHELL", "..."]` or `["NONE"]`; empty inherits the image's.
+    public var test: [String]
+    public var interval: Duration?
+    public var timeout: Duration?
+    public var retries: Int?
+    public var startPeriod: Duration?
+    /// True when the image's health check is turned off.
+    public var disable: Bool
+
+    /// Creates a health check.
+    public init(
+        test: [String] = [], interval: Duration? = nil, timeout: Duration? = nil, retries: Int? = nil,
+        startPeriod: Duration? = nil, disable: Bool = false
+    ) {
+        self.test = test
+        self.interval = interval
+        self.timeout = timeout
+        self.retries = retries
+        self.startPeriod = startPeriod
+        self.disable = disable
+    }
+}
+
+/// When the engine restarts a service's containers.
+public enum RestartPolicy: Sendable, Equatable, CustomStringConvertible {
+    case no
+    case always
+    case unlessStopped
+    /// Restart on a non-zero exit, at most `maxRetries` times when given.
+    case onFailure(maxRetries: Int?)
+
+    /// The policy as written in a stack file, e.g. `on-failure:3`.
+    public var description: String {
+        switch self {
+        case .no: "no"
+        case .always: "always"
+        case .unlessStopped: "unless-stopped"
+        case .onFailure(let n?): "on-failure:\(n)"
+        case .onFailure(nil): "on-failure"
+        }
+    }
+}
+
+/// The `deploy` section: replica count, resource limits and rolling-update settings.
+public struct Deploy: Sendable, Equatable {
+    public var replicas: Int
+    public var limits: Resources
+    public var reservations: Resources
+    public var updateConfig: UpdateConfig?
+
+    /// Creates a deploy section; one replica and no limits by default.
+    public init(
+        replicas: Int = 1, limits: Resources = Resources(), reservations: Resources = Resources(),
+        updateConfig: UpdateConfig? = nil
+    ) {
+        self.replicas = replicas
+        self.limits = limits
+        self.reservations = reservations
+        self.updateConfig = updateConfig
+    }
+}
+
+/// CPU and memory amounts.
+public struct Resources: Sendable, Equatable {
+    public var cpus: Double?
+    /// Bytes.
+    public var memory: Int64?
+
+    /// Creates a resource amount.
+    public init(cpus: Double? = nil, memory: Int64? = nil) {
+        self.cpus = cpus
+        self.memory = memory
+    }
+}
+
+/// How replicas are replaced when the service's configuration changes.
+public struct UpdateConfig: Sendable, Equatable {
+    /// Which of the old and new replica runs first.
+    public enum Order: String, Sendable, Equatable, CaseIterable {
+        case startFirst = "start-first"
+        case stopFirst = "stop-first"
+    }
+
+    /// What to do when an updated replica fails.
+    public enum FailureAction: String, Sendable, Equatable, CaseIterable {
+        case pause, `continue`, rollback
+    }
+
+    public var parallelism: Int?
+    public var delay: Duration?
+    public var order: Order?
+    public var failureAction: FailureAction?
+
+    /// Creates update settings.
+    public init(
+        parallelism: Int? = nil, delay: Duration? = nil, order: Order? = nil, failureAction: FailureAction? = nil
+    ) {
+        self.parallelism = parallelism
+        self.delay = delay
+        self.order = order
+        self.failureAction = failureAction
+    }
+}
+
+/// A legacy link to another service, optionally under an alias.
+public struct Link: Sendable, Equatable {
+    public var service: String
+    public var alias: String?
+
+    /// Creates a link.
+    public init(service: String, alias: String? = nil) {
+        self.service = service
+        self.alias = alias
+    }
+}
