@@ -18,7 +18,7 @@ public final class HealthServlet extends HttpServlet {
             resp.getWriter().println("ok");
         } catch (IOException | RuntimeException e) {
             resp.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-            resp.getWriter().println("journal unavailable: " + e.getMessage());
+            resp.getWriter().println("journal unavailable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

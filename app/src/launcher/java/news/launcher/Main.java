@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.server.session.DefaultSessionIdManager;
+import org.eclipse.jetty.server.session.HouseKeeper;
 import org.eclipse.jetty.webapp.WebAppContext;
 
 /**
@@ -54,7 +55,12 @@ public final class Main {
         long stopTimeout = Long.getLong("news.stopTimeoutMs", 8000L);
 
         Server server = new Server();
-        server.setSessionIdManager(new StickySessionIds(server));
+        StickySessionIds sessionIds = new StickySessionIds(server);
+        // Every cookie-less request (a load test) opens a session; sweep idle ones every minute, not every ten.
+        HouseKeeper houseKeeper = new HouseKeeper();
+        houseKeeper.setIntervalSec(60);
+        sessionIds.setSessionHouseKeeper(houseKeeper);
+        server.setSessionIdManager(sessionIds);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
