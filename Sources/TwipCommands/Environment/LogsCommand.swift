@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DockerEngine
 import TwipCore
 
@@ -35,7 +36,7 @@ struct LogsCommand: AsyncParsableCommand {
                 for container in containers {
                     group.addTask {
                         let prefix = container.name.padding(toLength: width, withPad: " ", startingAt: 0) + " | "
-                        var pending: [OutputStream: [UInt8]] = [:]
+                        var pending: [DockerEngine.OutputStream: [UInt8]] = [:]
                         let stream = try await client.logs(
                             container.name, options: LogOptions(follow: follow, tail: tail))
                         for try await frame in stream {

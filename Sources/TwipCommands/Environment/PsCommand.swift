@@ -29,13 +29,19 @@ struct ContainerRow: Codable, Sendable {
             ? "healthy"
             : status.contains("(unhealthy)") ? "unhealthy" : status.contains("(health: starting)") ? "starting" : "none"
         self.image = summary.image ?? ""
-        self.ports = (summary.ports ?? []).compactMap { port in
-            guard let container = port.privatePort else { return nil }
-            guard let published = port.publicPort else { return "\(container)/\(port.type ?? "tcp")" }
-            let ip = port.ip ?? "0.0.0.0"
-            return "\(ip == "::" ? "[::]" : ip):\(published)->\(container)/\(port.type ?? "tcp")"
+        var ports: [String] = []
+        for port in summary.ports ?? [] {
+            guard let container = port.privatePort else { continue }
+            let text: String
+            if let published = port.publicPort {
+                let ip = port.ip ?? "0.0.0.0"
+                text = "\(ip == "::" ? "[::]" : ip):\(published)->\(container)/\(port.type ?? "tcp")"
+            } else {
+                text = "\(container)/\(port.type ?? "tcp")"
+            }
+            if !ports.contains(text) { ports.append(text) }
         }
-        .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        self.ports = ports
     }
 }
 

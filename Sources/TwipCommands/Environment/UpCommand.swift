@@ -1,5 +1,6 @@
 import ArgumentParser
 import TwipCore
+import TwipStack
 
 /// `twip ENV up`: converge the environment on the engine with its stack.
 struct UpCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import DockerEngine
 import Foundation
 import TwipCore
+import TwipStack
 
 /// `twip pack`: tag the images an environment builds as `R/twip-SERVICE:T` and push them, for release pipelines.
 struct PackCommand: AsyncParsableCommand {

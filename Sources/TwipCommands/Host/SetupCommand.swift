@@ -23,7 +23,7 @@ struct SetupCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let host: DockerHost
         do {
-            host = try DockerHost.fromEnvironment(environment)
+            host = try DockerHost(environment: environment)
         } catch {
             throw UsageError(String(describing: error))
         }
@@ -50,7 +50,7 @@ struct SetupCommand: AsyncParsableCommand {
             if !didSomething { say("nothing to do") }
             return
         }
-        guard case .unix(let path) = host.kind else {
+        guard case .unix(let path) = host else {
             throw OperationFailed(
                 "no engine answers at \(host); twip starts a local engine only for a unix socket: start that engine, "
                     + "or unset DOCKER_HOST")

@@ -6,7 +6,7 @@ import Foundation
 func withEngine<T: Sendable>(_ body: (DockerClient) async throws -> T) async throws -> T {
     let host: DockerHost
     do {
-        host = try DockerHost.fromEnvironment(ProcessInfo.processInfo.environment)
+        host = try DockerHost(environment: ProcessInfo.processInfo.environment)
     } catch {
         throw UsageError(String(describing: error))
     }

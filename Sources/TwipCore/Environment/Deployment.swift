@@ -1,6 +1,6 @@
 public import DockerEngine
 public import TwipStack
-import Foundation
+public import Foundation
 
 /// Brings one environment on the engine in line with its stack: up, scale, down, and the proxy following.
 public struct Deployment: Sendable {
@@ -307,7 +307,8 @@ public struct Deployment: Sendable {
     func writeProxyConfig(
         _ role: ProxyRole, into containerID: String, excluding: Set<String>, observed: [ObservedContainer]? = nil
     ) async throws {
-        let containers = try await observed ?? observe()
+        let containers: [ObservedContainer]
+        if let observed { containers = observed } else { containers = try await observe() }
         var backends: [ProxyBackend] = []
         for backend in role.backends {
             var servers: [ProxyServer] = []
@@ -331,8 +332,8 @@ public struct Deployment: Sendable {
         let text = ProxyConfig.render(role.kind, backends: backends)
         let directory = (role.configPath as NSString).deletingLastPathComponent
         let file = (role.configPath as NSString).lastPathComponent
-        let archive = TarArchive.singleFile(name: file, contents: Array(text.utf8), mode: 0o644)
-        try await client.putArchive(containerID, path: directory, archive: .bytes(archive))
+        let archive = TarStream(items: [.file(file, contents: Array(text.utf8), mode: 0o644)])
+        try await client.putArchive(containerID, path: directory, archive: archive.body)
     }
 
     // MARK: - Waiting

@@ -42,7 +42,7 @@ public struct ImageBuild: Sendable {
                 let image = blueprint.imageReference(for: service)
                 group.addTask {
                     let started = ContinuousClock.now
-                    let context = try BuildContext(directory: build.context, dockerfile: build.dockerfile)
+                    let context = BuildContext(directory: build.context, dockerfile: build.dockerfile ?? "Dockerfile")
                     var options = BuildOptions(tags: [image])
                     options.dockerfile = build.dockerfile
                     options.buildArgs = build.args
@@ -52,7 +52,7 @@ public struct ImageBuild: Sendable {
                         [TwipLabel.environment: names.environment, TwipLabel.service: service.name]) { $1 }
                     let id: String
                     do {
-                        id = try await client.buildImage(context: context.body(), options: options) { message in
+                        id = try await client.buildImage(context: try context.stream().body, options: options) { message in
                             if let text = message.stream {
                                 for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
                                     output(service.name, String(line))
