@@ -284,6 +284,10 @@ public struct Deployment: Sendable {
             }
             try await group.waitForAll()
         }
+        if containers.contains(where: { isProxied($0.service) }) {
+            // Now gone: proxies forget them (HAProxy deletes the servers it had put in maintenance).
+            try await syncProxies()
+        }
     }
 
     // MARK: - Proxies
@@ -292,21 +296,36 @@ public struct Deployment: Sendable {
         proxies.contains { $0.backends.contains { $0.service == service } }
     }
 
-    /// Rewrites every running proxy's backends from the live, healthy replicas (minus `excluding`) and reloads it.
+    /// Makes every running proxy send traffic to exactly the live, healthy replicas (minus `excluding`).
+    ///
+    /// The backends file is always rewritten (so a restarted proxy starts right); an HAProxy with a runtime API
+    /// is then changed in place (servers added, put in maintenance, deleted: no reload, no connection closed),
+    /// any other proxy reloads hitlessly on its signal.
     public func syncProxies(excluding: Set<String> = []) async throws {
         guard !proxies.isEmpty else { return }
         let observed = try await observe()
         for role in proxies {
             for proxy in observed where proxy.service == role.service && proxy.state == .running {
-                try await writeProxyConfig(role, into: proxy.id, excluding: excluding, observed: observed)
-                try await client.killContainer(proxy.id, signal: role.reloadSignal)
+                let backends = try await writeProxyConfig(role, into: proxy.id, excluding: excluding, observed: observed)
+                if let endpoint = role.runtime {
+                    let runtime = HAProxyRuntime(client: client, container: proxy.id, endpoint: endpoint)
+                    for backend in backends {
+                        try await runtime.reconcile(
+                            backend: backend.service, port: backend.port, wanted: backend.servers,
+                            check: backend.healthPath != nil)
+                    }
+                } else {
+                    try await client.killContainer(proxy.id, signal: role.reloadSignal)
+                }
             }
         }
     }
 
+    /// Writes the backends file rendered from the live replicas into a proxy container and returns what it holds.
+    @discardableResult
     func writeProxyConfig(
         _ role: ProxyRole, into containerID: String, excluding: Set<String>, observed: [ObservedContainer]? = nil
-    ) async throws {
+    ) async throws -> [ProxyBackend] {
         let containers: [ObservedContainer]
         if let observed { containers = observed } else { containers = try await observe() }
         var backends: [ProxyBackend] = []
@@ -329,11 +348,12 @@ public struct Deployment: Sendable {
                     service: backend.service, port: backend.port, healthPath: backend.healthPath,
                     sticky: backend.sticky, servers: servers))
         }
-        let text = ProxyConfig.render(role.kind, backends: backends)
+        let text = ProxyConfig.render(role.kind, backends: backends, environment: names.environment)
         let directory = (role.configPath as NSString).deletingLastPathComponent
         let file = (role.configPath as NSString).lastPathComponent
         let archive = TarStream(items: [.file(file, contents: Array(text.utf8), mode: 0o644)])
         try await client.putArchive(containerID, path: directory, archive: archive.body)
+        return backends
     }
 
     // MARK: - Waiting

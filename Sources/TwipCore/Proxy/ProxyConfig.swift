@@ -44,14 +44,16 @@ public enum ProxyConfig {
     public static let stickyCookie = "SERVERID"
 
     /// The text of the backends file for `kind`.
-    public static func render(_ kind: ProxyKind, backends: [ProxyBackend]) -> String {
+    public static func render(_ kind: ProxyKind, backends: [ProxyBackend], environment: String = "twip") -> String {
         switch kind {
-        case .haproxy: haproxy(backends)
+        case .haproxy: haproxy(backends, environment: environment)
         case .nginx: nginx(backends)
         }
     }
 
-    static func haproxy(_ backends: [ProxyBackend]) -> String {
+    /// Sticky backends use dynamic cookies (a hash of the server's address and a key), which also covers
+    /// servers added later through the runtime API, where a fixed `cookie` value is not accepted.
+    static func haproxy(_ backends: [ProxyBackend], environment: String) -> String {
         var text = "# Written by twip from the live replicas; rewritten on every change of the environment.\n"
         for backend in backends {
             text += "\nbackend \(backend.service)\n"
@@ -62,12 +64,12 @@ public enum ProxyConfig {
             }
             if backend.sticky {
                 // A client that got a replica's cookie keeps reaching it while it is up; its session lives there.
-                text += "    cookie \(stickyCookie) insert indirect nocache\n"
+                text += "    cookie \(stickyCookie) insert indirect nocache dynamic\n"
+                text += "    dynamic-cookie-key twip-\(environment)-\(backend.service)\n"
             }
             text += "    default-server check inter 1s fastinter 500ms fall 2 rise 1\n"
             for server in backend.servers {
-                let cookie = backend.sticky ? " cookie \(server.name)" : ""
-                text += "    server \(server.name) \(server.address):\(backend.port)\(cookie)\n"
+                text += "    server \(server.name) \(server.address):\(backend.port)\n"
             }
         }
         return text

@@ -10,6 +10,7 @@ public import TwipStack
 ///     backends:
 ///       static: { port: 80, health: /healthz }
 ///       web: { port: 8080, health: /health, sticky: true }
+///     runtime: 127.0.0.1:9999                        # optional: HAProxy's admin socket, no reloads
 /// ```
 ///
 /// twip renders `config` from the live, healthy replicas of each backend service and reloads the proxy
@@ -29,6 +30,9 @@ public struct ProxyRole: Sendable, Hashable {
     public var kind: ProxyKind
     public var configPath: String
     public var backends: [Backend]
+    /// `HOST:PORT` of HAProxy's admin socket inside the container; when set, servers change through the runtime
+    /// API instead of a reload.
+    public var runtime: String?
 
     /// The signal that makes the proxy re-read its configuration without dropping connections.
     public var reloadSignal: String {
@@ -50,8 +54,8 @@ public struct ProxyRole: Sendable, Hashable {
                 continue
             }
             let fields = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-            for key in fields.keys where !["kind", "config", "backends"].contains(key) {
-                problems.append("\(path).\(key): unknown key (expected kind, config or backends)")
+            for key in fields.keys where !["kind", "config", "backends", "runtime"].contains(key) {
+                problems.append("\(path).\(key): unknown key (expected kind, config, backends or runtime)")
             }
             let kindText = fields["kind"].flatMap(text)
             guard let kindText, let kind = ProxyKind(rawValue: kindText) else {
@@ -97,7 +101,18 @@ public struct ProxyRole: Sendable, Hashable {
             if kind == .nginx && backends.count > 1 {
                 problems.append("\(path).backends: an nginx proxy includes one upstream file, so it takes one backend")
             }
-            roles.append(ProxyRole(service: service.name, kind: kind, configPath: configPath, backends: backends))
+            let runtime = fields["runtime"].flatMap(text)
+            if let runtime {
+                let parts = runtime.split(separator: ":")
+                if kind != .haproxy {
+                    problems.append("\(path).runtime: only an haproxy proxy has a runtime API")
+                } else if parts.count != 2 || Int(parts[1]) == nil {
+                    problems.append("\(path).runtime: expected HOST:PORT of the admin socket, got \"\(runtime)\"")
+                }
+            }
+            roles.append(
+                ProxyRole(
+                    service: service.name, kind: kind, configPath: configPath, backends: backends, runtime: runtime))
         }
         return (roles, problems)
     }

@@ -1,0 +1,114 @@
+public import DockerEngine
+
+/// HAProxy's runtime API inside a proxy container, reached through the Engine API's exec (busybox nc to the
+/// admin socket on the container's loopback). Servers are added, drained and deleted without a reload, so no
+/// client connection is ever closed under its feet.
+public struct HAProxyRuntime: Sendable {
+    /// One server as `show servers state` reports it.
+    public struct Server: Sendable, Hashable {
+        public var name: String
+        public var address: String
+        public var port: Int
+        /// HAProxy's admin state bits; non-zero means the server is in maintenance (no new traffic).
+        public var adminState: Int
+
+        public var inMaintenance: Bool { adminState != 0 }
+    }
+
+    public let client: DockerClient
+    public let container: String
+    /// `HOST:PORT` of the admin socket inside the container.
+    public let endpoint: String
+
+    public init(client: DockerClient, container: String, endpoint: String) {
+        self.client = client
+        self.container = container
+        self.endpoint = endpoint
+    }
+
+    /// Sends one command and returns HAProxy's answer.
+    public func send(_ command: String) async throws -> String {
+        let parts = endpoint.split(separator: ":")
+        guard parts.count == 2 else { throw HAProxyRuntimeError(command: command, answer: "bad endpoint \(endpoint)") }
+        let result = try await client.exec(
+            container,
+            ExecConfig(cmd: [
+                "busybox", "sh", "-c", "printf '%s\\n' \"$1\" | busybox nc \(parts[0]) \(parts[1])", "twip", command,
+            ]))
+        guard result.exitCode == 0 else {
+            throw HAProxyRuntimeError(command: command, answer: (result.errorOutput + result.output).trimmed)
+        }
+        return result.output
+    }
+
+    /// Sends a command whose successful answer is empty or contains `expect`; anything else is HAProxy's error.
+    func run(_ command: String, expect: String? = nil) async throws {
+        let answer = try await send(command).trimmed
+        if let expect, answer.contains(expect) { return }
+        if answer.isEmpty && expect == nil { return }
+        throw HAProxyRuntimeError(command: command, answer: answer)
+    }
+
+    /// The servers of `backend` now.
+    public func servers(backend: String) async throws -> [Server] {
+        Self.parseServersState(try await send("show servers state \(backend)"))
+    }
+
+    /// Parses `show servers state` output (version line, `#` header, one line per server).
+    public static func parseServersState(_ text: String) -> [Server] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 18, !line.hasPrefix("#"), let admin = Int(fields[6]), let port = Int(fields[18])
+            else { return nil }
+            return Server(name: String(fields[3]), address: String(fields[4]), port: port, adminState: admin)
+        }
+    }
+
+    /// Makes `backend` send traffic to exactly `wanted` (name, address): new servers are added with health
+    /// checks, changed addresses updated, servers no longer wanted put in maintenance first (in-flight requests
+    /// finish) and deleted on a later call, once they already are in maintenance.
+    public func reconcile(backend: String, port: Int, wanted: [ProxyServer], check: Bool) async throws {
+        let current = try await servers(backend: backend)
+        let wantedByName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for server in wanted {
+            if let existing = current.first(where: { $0.name == server.name }) {
+                if existing.address != server.address || existing.port != port {
+                    try await run("set server \(backend)/\(server.name) addr \(server.address) port \(port)")
+                }
+                if existing.inMaintenance {
+                    try await run("set server \(backend)/\(server.name) state ready")
+                }
+                continue
+            }
+            let checks = check ? " check inter 1s fastinter 500ms fall 2 rise 1" : ""
+            try await run(
+                "add server \(backend)/\(server.name) \(server.address):\(port)\(checks)", expect: "New server registered")
+            if check { try await run("enable health \(backend)/\(server.name)") }
+            try await run("enable server \(backend)/\(server.name)")
+        }
+        for server in current where wantedByName[server.name] == nil {
+            if server.inMaintenance {
+                try await run("shutdown sessions server \(backend)/\(server.name)")
+                try await run("del server \(backend)/\(server.name)", expect: "Server deleted")
+            } else {
+                try await run("set server \(backend)/\(server.name) state maint")
+            }
+        }
+    }
+}
+
+/// A runtime API command HAProxy refused, with its answer.
+public struct HAProxyRuntimeError: Error, Sendable, CustomStringConvertible {
+    public var command: String
+    public var answer: String
+    public var description: String { "HAProxy refused \"\(command)\": \(answer.isEmpty ? "no answer" : answer)" }
+}
+
+extension String {
+    var trimmed: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}
