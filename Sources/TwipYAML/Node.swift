@@ -1,13 +1,17 @@
 /// A position in a YAML source file; both numbers are 1-based.
 public struct Mark: Sendable, Hashable, CustomStringConvertible {
+    /// The line, counting from 1.
     public var line: Int
+    /// The column in characters, counting from 1.
     public var column: Int
 
+    /// Creates a mark from 1-based numbers.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
+    /// `LINE:COLUMN`.
     public var description: String { "\(line):\(column)" }
 }
 
@@ -25,6 +29,7 @@ public struct Node: Sendable, Hashable {
     public struct Pair: Sendable, Hashable {
         public var key: Node
         public var value: Node
+        /// Creates an entry.
         public init(key: Node, value: Node) {
             self.key = key
             self.value = value
@@ -38,12 +43,14 @@ public struct Node: Sendable, Hashable {
         case mapping([Pair])
     }
 
+    /// What the node holds.
     public var content: Content
     /// Where the node starts in its file.
     public var mark: Mark
     /// An explicit tag (`!!str`, `!custom`), nil when none was written.
     public var tag: String?
 
+    /// Creates a node; `tag` is the explicit tag as written, such as `!!str`.
     public init(_ content: Content, mark: Mark, tag: String? = nil) {
         self.content = content
         self.mark = mark

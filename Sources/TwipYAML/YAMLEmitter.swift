@@ -129,18 +129,25 @@ public enum YAMLEmitter {
 
     /// True when `text` can be written as a plain scalar in block context without changing or breaking it.
     static func isSafePlain(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return false }
         if first == " " || last == " " || last == ":" { return false }
         if text.hasPrefix("---") || text.hasPrefix("...") { return false }
+        var previous: Unicode.Scalar?
+        for scalar in scalars {
+            if let previous {
+                if previous == ":" && scalar == " " { return false }
+                if previous == " " && scalar == "#" { return false }
+            }
+            guard isPrintable(scalar) else { return false }
+            previous = scalar
+        }
         if "-?:".unicodeScalars.contains(first) {
             // `-x`, `?x` and `:x` are plain scalars; `- x` is a list item.
-            guard scalars.count > 1, scalars[1] != " " else { return false }
-        } else if ",[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
-            return false
+            let second = scalars.dropFirst().first
+            return second != nil && second != " "
         }
-        if text.contains(": ") || text.contains(" #") { return false }
-        return scalars.allSatisfy(isPrintable)
+        return !",[]{}#&*!|>'\"%@`".unicodeScalars.contains(first)
     }
 
     /// True for strings that some YAML reader would take for something else: core-schema and YAML 1.1

@@ -123,6 +123,9 @@ let billionLaughs: String = {
             "control character", "a: b\u{07}c\n", at: 1, 5, path: "",
             "control characters are not allowed (character 0x7)"),
         RejectedCase(
+            "control character after CR and CRLF line breaks", "a: 1\rb: 2\r\nc: \"é\u{1B}\"\n", at: 3, 6,
+            path: "", "control characters are not allowed (character 0x1B)"),
+        RejectedCase(
             "complex key", "? [a, b]\n: 1\n", at: 1, 3, path: "",
             "a mapping key must be a scalar, found a list (complex keys are not supported)"),
         RejectedCase(
