@@ -56,6 +56,28 @@ struct EngineStreamTests {
         }
     }
 
+    @Test func aTTYContainersLogsAreReadAsRawOutput() async throws {
+        try await EngineTestSupport.withClient { client in
+            let name = EngineTestSupport.uniqueName("tty")
+            let imageID = try await BusyboxImage.importImage(client, repository: name, value: name)
+            do {
+                var config = ContainerConfig(image: "\(name):latest")
+                config.cmd = ["sh", "-c", "echo on-a-tty; echo also >&2"]
+                config.tty = true
+                let created = try await client.createContainer(name: name, config: config)
+                try await client.startContainer(created.id)
+                #expect(try await client.waitContainer(created.id).statusCode == 0)
+                let output = try await client.logs(created.id).collect()
+                #expect(String(decoding: output.stdout, as: UTF8.self) == "on-a-tty\r\nalso\r\n")
+                #expect(output.stderr.isEmpty)
+            } catch {
+                Issue.record(error)
+            }
+            try? await client.removeContainer(name, force: true)
+            try await client.removeImage(imageID, force: true)
+        }
+    }
+
     @Test func volumesAreCreatedListedByLabelAndRemoved() async throws {
         try await EngineTestSupport.withClient { client in
             let name = EngineTestSupport.uniqueName("vol")
