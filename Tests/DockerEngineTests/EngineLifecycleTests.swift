@@ -51,6 +51,8 @@ struct EngineLifecycleTests {
                 config.stopSignal = "SIGKILL"
                 config.hostConfig = HostConfig()
                 config.hostConfig?.initProcess = true
+                config.healthcheck = HealthConfig(
+                    test: ["CMD-SHELL", "echo probe-ok"], interval: 200_000_000, timeout: 1_000_000_000, retries: 3)
                 let created = try await client.createContainer(name: name, config: config)
                 containerID = created.id
                 let duplicate = await #expect(throws: EngineError.self) {
@@ -100,6 +102,20 @@ struct EngineLifecycleTests {
                 try await client.disconnectNetwork(networkName, container: name, force: true)
                 let disconnected = try await client.inspectContainer(name)
                 #expect(disconnected.networkSettings?.networks?[networkName] == nil)
+
+                // Health: the probe runs every 200ms; wait until the engine calls the container healthy.
+                var health: Health?
+                for _ in 0..<50 {
+                    health = try await client.inspectContainer(name).state?.health
+                    if health?.status == "healthy" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(health?.status == "healthy")
+                #expect(health?.log?.last?.exitCode == 0)
+                #expect(health?.log?.last?.output == "probe-ok\n")
+
+                try await client.restartContainer(name, timeout: 1)
+                #expect(try await client.inspectContainer(name).state?.running == true)
 
                 try await client.stopContainer(name, timeout: 1)
                 let stopped = try await client.inspectContainer(name)

@@ -79,7 +79,7 @@ extension DockerClient {
         query += [
             ("dockerfile", options.dockerfile), ("target", options.target), ("q", options.quiet ? "1" : nil),
             ("rm", options.removeIntermediate ? "1" : "0"), ("forcerm", options.forceRemoveIntermediate ? "1" : nil),
-            ("pull", options.pull ? "1" : nil), ("nocache", options.noCache ? "1" : nil),
+            ("pull", options.pull ? "1" : "0"), ("nocache", options.noCache ? "1" : nil),
             ("buildargs", options.buildArgs.isEmpty ? nil : JSONCoding.string(options.buildArgs)),
             ("labels", options.labels.isEmpty ? nil : JSONCoding.string(options.labels)),
             ("networkmode", options.networkMode),

@@ -40,13 +40,18 @@ public struct LogFrameDecoder: Sendable {
     public init() {}
 
     /// Feeds bytes and returns the frames they complete.
-    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) throws(LogFrameError) -> [LogFrame]
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(LogFrameError) -> [LogFrame]
     where Bytes.Element == UInt8 {
         var frames: [LogFrame] = []
-        for byte in bytes {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
             if inPayload {
-                payload.append(byte)
-                remaining -= 1
+                // Copy as much of the payload as this chunk holds in one go.
+                let available = bytes.distance(from: index, to: bytes.endIndex)
+                let end = bytes.index(index, offsetBy: Swift.min(available, remaining))
+                payload.append(contentsOf: bytes[index..<end])
+                remaining -= bytes.distance(from: index, to: end)
+                index = end
                 if remaining == 0 {
                     frames.append(LogFrame(stream: current, bytes: payload))
                     payload = []
@@ -54,7 +59,8 @@ public struct LogFrameDecoder: Sendable {
                 }
                 continue
             }
-            header.append(byte)
+            header.append(bytes[index])
+            index = bytes.index(after: index)
             guard header.count == 8 else { continue }
             guard let stream = OutputStream(rawValue: header[0]) else {
                 throw LogFrameError(detail: "unknown stream type \(header[0])")
@@ -62,11 +68,9 @@ public struct LogFrameDecoder: Sendable {
             let length = header[4...7].reduce(0) { $0 << 8 | Int($1) }
             header = []
             current = stream
-            if length == 0 {
-                continue
-            }
+            guard length > 0 else { continue }
             remaining = length
-            payload.reserveCapacity(min(length, 1 << 16))
+            payload.reserveCapacity(Swift.min(length, 1 << 16))
             inPayload = true
         }
         return frames

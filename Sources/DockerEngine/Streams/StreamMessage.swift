@@ -81,17 +81,17 @@ struct LineSplitter: Sendable {
     private var partial: [UInt8] = []
 
     /// Feeds bytes and returns the lines they complete (without `\n` or `\r\n`).
-    mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [[UInt8]] where Bytes.Element == UInt8 {
+    mutating func feed<Bytes: Collection>(_ bytes: Bytes) -> [[UInt8]] where Bytes.Element == UInt8 {
         var lines: [[UInt8]] = []
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                if partial.last == UInt8(ascii: "\r") { partial.removeLast() }
-                lines.append(partial)
-                partial.removeAll(keepingCapacity: true)
-            } else {
-                partial.append(byte)
-            }
+        var start = bytes.startIndex
+        while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            partial.append(contentsOf: bytes[start..<newline])
+            if partial.last == UInt8(ascii: "\r") { partial.removeLast() }
+            lines.append(partial)
+            partial.removeAll(keepingCapacity: true)
+            start = bytes.index(after: newline)
         }
+        partial.append(contentsOf: bytes[start...])
         return lines
     }
 
@@ -111,7 +111,7 @@ public struct JSONMessageDecoder: Sendable {
     public init() {}
 
     /// Feeds bytes and returns the messages completed by them.
-    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [StreamMessage] where Bytes.Element == UInt8 {
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) -> [StreamMessage] where Bytes.Element == UInt8 {
         lines.feed(bytes).compactMap(Self.message(from:))
     }
 
@@ -158,7 +158,7 @@ public struct ProgressReader: Sendable {
     }
 
     /// Feeds bytes and returns the messages they complete.
-    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [StreamMessage] where Bytes.Element == UInt8 {
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) -> [StreamMessage] where Bytes.Element == UInt8 {
         let messages = decoder.feed(bytes)
         for message in messages { observe(message) }
         return messages
