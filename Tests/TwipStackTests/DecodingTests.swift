@@ -80,7 +80,7 @@ import TwipStack
                   retries: 3
                   start_period: 1h
                 deploy:
-                  replicas: 3
+                  replicas: 1
                   resources:
                     limits: {cpus: "0.5", memory: 512m}
                   update_config:
@@ -148,7 +148,7 @@ import TwipStack
                 == Healthcheck(
                     test: ["CMD-SHELL", "curl -f http://localhost:8080/health"], interval: .seconds(90),
                     timeout: .milliseconds(500), retries: 3, startPeriod: .seconds(3600)))
-        #expect(web.replicas == 3)
+        #expect(web.replicas == 1)
         #expect(web.deploy.limits == Resources(cpus: 0.5, memory: 512 * 1024 * 1024))
         #expect(
             web.deploy.updateConfig
@@ -167,6 +167,18 @@ import TwipStack
         #expect(stack.service(named: "db")?.restart == .onFailure(maxRetries: 5))
         #expect(stack.networks == [Network(name: "front", driver: "bridge")])
         #expect(stack.volumes == [Volume(name: "data")])
+    }
+
+    @Test func replicasComeFromDeployOrScaleAndDefaultToOne() throws {
+        let stack = try loadText(
+            """
+            services:
+              a: {image: x, deploy: {replicas: 3}, ports: ["8080"]}
+              b: {image: x, scale: 2}
+              c: {image: x}
+            """
+        ).stack
+        #expect(stack.services.map(\.replicas) == [3, 2, 1])
     }
 
     @Test func processEnvironmentWinsOverDotEnvAndEnvFilesMerge() throws {

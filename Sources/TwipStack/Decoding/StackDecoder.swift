@@ -178,7 +178,8 @@ final class StackDecoder {
                     "container_name \"\(containerName)\" cannot be used with \(service.replicas) replicas: container names are unique; remove it"
                 )
             }
-            for fixed in site.fixedPorts {
+            var reportedPaths: Set<String> = []
+            for fixed in site.fixedPorts where reportedPaths.insert(fixed.path).inserted {
                 context.report(
                     fixed.node, fixed.path,
                     "host port \(fixed.port.published ?? 0) cannot be published by \(service.replicas) replicas (only one container can bind it); publish it through the proxy instead, or leave the host port out"
