@@ -232,7 +232,7 @@ import TwipStack
                 services:
                   web: [unclosed
                 """,
-            prefix: "stacks/test.yml:", message: ""),
+            prefix: "stacks/test.yml:3:1: ", message: "did not find expected"),
         Case(
             name: "services not a mapping",
             yaml: """
@@ -308,5 +308,18 @@ import TwipStack
             #expect(error.problems.contains { $0.message.contains("unknown key") })
             #expect(error.problems.contains { $0.message.contains("no services") })
         }
+    }
+}
+
+@Suite struct ParserErrorTests {
+    @Test func yamlErrorsKeepTheParsersPlaceAndMessage() {
+        let found = problems("services:\n  web:\n    image: a\n    image: b\n")
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("stacks/test.yml:4:5: ") == true, "\(found)")
+        #expect(found.first?.contains("image") == true, "\(found)")
+    }
+
+    @Test func emptyFileIsAProblem() {
+        #expect(problems("") == ["stacks/test.yml: the stack file is empty"])
     }
 }
