@@ -12,10 +12,15 @@ import TwipStack
         #expect(stack.services.map(\.name) == ["static", "web", "proxy"])
         let staticService = try #require(stack.service(named: "static"))
         #expect(staticService.build == Build(context: fixturesDirectory + "/prod", dockerfile: "Dockerfile-static"))
-        #expect(staticService.environment.first == EnvironmentVariable(name: "VIRTUAL_HOST", value: "*/styles/*.*,*/images/*.*"))
+        #expect(
+            staticService.environment.first
+                == EnvironmentVariable(name: "VIRTUAL_HOST", value: "*/styles/*.*,*/images/*.*"))
         #expect(staticService.ports == [Port(target: 80)])
         let web = try #require(stack.service(named: "web"))
-        #expect(web.volumes == [Mount(type: .bind, source: fixturesDirectory + "/data", target: "/Users/dcameron/persistence")])
+        #expect(
+            web.volumes == [
+                Mount(type: .bind, source: fixturesDirectory + "/data", target: "/Users/dcameron/persistence")
+            ])
         let proxy = try #require(stack.service(named: "proxy"))
         #expect(proxy.containerName == "proxy")
         #expect(proxy.links == [Link(service: "static"), Link(service: "web")])
@@ -230,4 +235,20 @@ func writeFile(_ path: String, _ text: String) throws {
     let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try text.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+@Suite struct StartOrderTests {
+    @Test func dependenciesStartFirstAndFileOrderIsKeptOtherwise() throws {
+        let stack = try loadText(
+            """
+            services:
+              proxy: {image: haproxy, links: [static, web]}
+              static: {image: nginx, depends_on: [web]}
+              web: {image: jetty, depends_on: {db: {condition: service_healthy}}}
+              db: {image: postgres}
+              extra: {image: busybox}
+            """
+        ).stack
+        #expect(stack.startOrder().map(\.name) == ["db", "web", "static", "proxy", "extra"])
+    }
 }

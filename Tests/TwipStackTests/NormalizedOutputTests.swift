@@ -101,7 +101,9 @@ import TwipStack
     @Test func normalizedOutputUsesLongSyntaxAndAbsolutePaths() throws {
         let yaml = try StackLoader(environment: [:]).load(path: fixturesDirectory + "/prod/docker-compose.yml").stack
             .normalizedYAML()
-        #expect(yaml.contains("context: \(fixturesDirectory)/prod") || yaml.contains("context: \"\(fixturesDirectory)/prod\""))
+        #expect(
+            yaml.contains("context: \(fixturesDirectory)/prod")
+                || yaml.contains("context: \"\(fixturesDirectory)/prod\""))
         #expect(yaml.contains("target: 1936"))
         #expect(yaml.contains("published: 1936"))
         #expect(yaml.contains("type: bind") || yaml.contains("type: \"bind\""))

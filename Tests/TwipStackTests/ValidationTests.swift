@@ -21,7 +21,8 @@ import TwipStack
                     image: nginx
                     restrat: always
                 """,
-            prefix: "stacks/test.yml:4:5: services.web.restrat: ", message: "unknown key \"restrat\"; did you mean \"restart\"?"),
+            prefix: "stacks/test.yml:4:5: services.web.restrat: ",
+            message: "unknown key \"restrat\"; did you mean \"restart\"?"),
         Case(
             name: "misspelled image",
             yaml: """
@@ -136,7 +137,8 @@ import TwipStack
                       web:
                         condition: service_healthy
                 """,
-            prefix: "stacks/test.yml:4:18: services.web.depends_on[0]: ", message: "dependency cycle: web -> static -> web"),
+            prefix: "stacks/test.yml:4:18: services.web.depends_on[0]: ",
+            message: "dependency cycle: web -> static -> web"),
         Case(
             name: "undeclared network",
             yaml: """
@@ -283,9 +285,10 @@ import TwipStack
                 image: "nginx:${TAG}"
             """)
         #expect(loaded.stack.services[0].image == "nginx:")
-        #expect(loaded.warnings.map(\.description) == [
-            "stacks/test.yml:3:12: services.web.image: variable \"TAG\" is not set; substituting an empty string"
-        ])
+        #expect(
+            loaded.warnings.map(\.description) == [
+                "stacks/test.yml:3:12: services.web.image: variable \"TAG\" is not set; substituting an empty string"
+            ])
     }
 
     @Test func missingFileIsOneProblem() {
@@ -294,15 +297,17 @@ import TwipStack
                 path: "/nonexistent/twiptest-stack/prod.yml", displayPath: "stacks/prod.yml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.problems.map(\.description) == [
-                "stacks/prod.yml: cannot read stack file: No such file or directory"
-            ])
+            #expect(
+                error.problems.map(\.description) == [
+                    "stacks/prod.yml: cannot read stack file: No such file or directory"
+                ])
         }
     }
 
     @Test func dockerCloudFileIsRejectedWithUnknownKeys() {
         do {
-            _ = try StackLoader(environment: [:]).load(path: fixturesDirectory + "/docker-cloud.yml", displayPath: "docker-cloud.yml")
+            _ = try StackLoader(environment: [:]).load(
+                path: fixturesDirectory + "/docker-cloud.yml", displayPath: "docker-cloud.yml")
             Issue.record("expected an error")
         } catch {
             #expect(error.problems.contains { $0.message.contains("unknown key") })

@@ -4,7 +4,8 @@ import TwipStack
 @Suite struct ValueSyntaxTests {
     /// Loads one service with `image: x` plus the given lines, returning it.
     func service(_ lines: String) throws -> Service {
-        let yaml = "services:\n  s:\n    image: x\n" + lines.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        let yaml =
+            "services:\n  s:\n    image: x\n" + lines.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
         return try #require(try loadText(yaml).stack.services.first)
     }
 
