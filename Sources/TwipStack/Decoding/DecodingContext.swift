@@ -88,7 +88,8 @@ final class DecodingContext {
     func duration(_ node: Node, _ path: String) -> Duration? {
         guard let text = string(node, path) else { return nil }
         guard let value = ValueParsers.duration(text) else {
-            report(node, path, "invalid duration \"\(text)\": expected a number with a unit such as 30s, 1m30s or 500ms")
+            report(
+                node, path, "invalid duration \"\(text)\": expected a number with a unit such as 30s, 1m30s or 500ms")
             return nil
         }
         return value
@@ -97,7 +98,9 @@ final class DecodingContext {
     func size(_ node: Node, _ path: String) -> Int64? {
         guard let text = string(node, path) else { return nil }
         guard let value = ValueParsers.size(text) else {
-            report(node, path, "invalid size \"\(text)\": expected bytes or a number with a unit such as 512m, 1g or 1024k")
+            report(
+                node, path, "invalid size \"\(text)\": expected bytes or a number with a unit such as 512m, 1g or 1024k"
+            )
             return nil
         }
         return value

@@ -109,7 +109,6 @@ final class StackDecoder {
         var site = Site(keyNode: keyNode, node: node)
         var explicitEnvironment: [EnvironmentVariable] = []
         var fileEnvironment: [EnvironmentVariable] = []
-        var replicasNode: Node?
         for (key, value, _) in entries {
             let p = joinPath(path, key)
             switch key {
@@ -140,15 +139,13 @@ final class StackDecoder {
                 if service.restart == nil {
                     context.report(
                         value, p,
-                        "invalid restart policy \"\(text)\": expected no, always, unless-stopped, on-failure or on-failure:N")
+                        "invalid restart policy \"\(text)\": expected no, always, unless-stopped, on-failure or on-failure:N"
+                    )
                 }
             case "deploy":
-                if let deploy = decodeDeploy(value, p, replicasNode: &replicasNode) { service.deploy = deploy }
+                if let deploy = decodeDeploy(value, p) { service.deploy = deploy }
             case "scale":
-                if let n = context.int(value, p) {
-                    service.deploy.replicas = n
-                    replicasNode = value
-                }
+                if let n = context.int(value, p) { service.deploy.replicas = n }
             case "labels": service.labels = context.stringMap(value, p) ?? [:]
             case "hostname": service.hostname = context.string(value, p)
             case "container_name":
@@ -178,14 +175,14 @@ final class StackDecoder {
                     "container_name \"\(containerName)\" cannot be used with \(service.replicas) replicas: container names are unique; remove it"
                 )
             }
-            for fixed in site.fixedPorts {
+            var reportedPaths: Set<String> = []
+            for fixed in site.fixedPorts where reportedPaths.insert(fixed.path).inserted {
                 context.report(
                     fixed.node, fixed.path,
                     "host port \(fixed.port.published ?? 0) cannot be published by \(service.replicas) replicas (only one container can bind it); publish it through the proxy instead, or leave the host port out"
                 )
             }
         }
-        _ = replicasNode
         sites[name] = site
         return service
     }
@@ -502,7 +499,8 @@ final class StackDecoder {
                 } else if let list = context.stringList(value, p) {
                     if let first = list.first, !["CMD", "CMD-SHELL", "NONE"].contains(first) {
                         context.report(
-                            value, p, "a test list must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", not \"\(first)\"")
+                            value, p, "a test list must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", not \"\(first)\""
+                        )
                     }
                     check.test = list
                 }
@@ -517,7 +515,7 @@ final class StackDecoder {
         return check
     }
 
-    private func decodeDeploy(_ node: Node, _ path: String, replicasNode: inout Node?) -> Deploy? {
+    private func decodeDeploy(_ node: Node, _ path: String) -> Deploy? {
         guard let entries = context.entries(node, path, known: ["replicas", "resources", "update_config"]) else {
             return nil
         }
@@ -526,10 +524,7 @@ final class StackDecoder {
             let p = joinPath(path, key)
             switch key {
             case "replicas":
-                if let n = context.int(value, p) {
-                    deploy.replicas = n
-                    replicasNode = value
-                }
+                if let n = context.int(value, p) { deploy.replicas = n }
             case "resources":
                 guard let resources = context.entries(value, p, known: ["limits", "reservations"]) else { continue }
                 for (kind, amounts, _) in resources {

@@ -86,7 +86,7 @@ enum ValueParsers {
     /// Parses `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N`.
     static func restart(_ text: String) -> RestartPolicy? {
         switch text {
-        case "no", "\"no\"": return .no
+        case "no": return .no
         case "always": return .always
         case "unless-stopped": return .unlessStopped
         case "on-failure": return .onFailure(maxRetries: nil)

@@ -20,7 +20,8 @@ public struct StackLoader: Sendable {
         case .success(let b): bytes = b
         case .failure(let error):
             throw StackErrors(problems: [
-                StackProblem(file: display, line: 0, column: 0, path: "", message: "cannot read stack file: \(error.message)")
+                StackProblem(
+                    file: display, line: 0, column: 0, path: "", message: "cannot read stack file: \(error.message)")
             ])
         }
         return try load(bytes: bytes, absolutePath: absolute, displayPath: display)
@@ -47,7 +48,8 @@ public struct StackLoader: Sendable {
             if !error.isMissing {
                 problems.append(
                     StackProblem(
-                        file: dotEnvPath, line: 0, column: 0, path: "", message: "cannot read .env file: \(error.message)"))
+                        file: dotEnvPath, line: 0, column: 0, path: "",
+                        message: "cannot read .env file: \(error.message)"))
             }
         }
         variables.merge(environment) { _, process in process }
@@ -78,7 +80,8 @@ public struct StackLoader: Sendable {
             FileReading.bytes(atPath: path).map { DotEnv.parse(String(decoding: $0, as: UTF8.self)) }
         }
         let baseName = absolutePath.split(separator: "/").last.map(String.init) ?? "stack"
-        let defaultName = baseName.split(separator: ".", omittingEmptySubsequences: false).count > 1
+        let defaultName =
+            baseName.split(separator: ".", omittingEmptySubsequences: false).count > 1
             ? String(baseName[..<(baseName.lastIndex(of: ".") ?? baseName.endIndex)]) : baseName
         let stack = decoder.decode(interpolated, defaultName: defaultName, filePath: absolutePath)
         problems += context.problems

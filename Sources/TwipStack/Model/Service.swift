@@ -139,8 +139,9 @@ public struct Port: Sendable, Equatable {
     public var mode: String?
 
     /// Creates a port mapping.
-    public init(target: Int, published: Int? = nil, hostIP: String? = nil, protocol: String = "tcp", mode: String? = nil)
-    {
+    public init(
+        target: Int, published: Int? = nil, hostIP: String? = nil, protocol: String = "tcp", mode: String? = nil
+    ) {
         self.target = target
         self.published = published
         self.hostIP = hostIP

@@ -71,7 +71,11 @@ extension Service {
                 "networks",
                 .map(
                     networks.map { network in
-                        (network.name, network.aliases.isEmpty ? .null() : .map([("aliases", .list(network.aliases.map(Node.text)))]))
+                        (
+                            network.name,
+                            network.aliases.isEmpty
+                                ? .null() : .map([("aliases", .list(network.aliases.map(Node.text)))])
+                        )
                     }))
         }
         if !dependsOn.isEmpty && !forHash {
@@ -107,7 +111,9 @@ extension Service {
         if !labels.isEmpty { add("labels", .stringMap(labels)) }
         add("hostname", hostname.map(Node.text))
         add("container_name", containerName.map(Node.text))
-        if !links.isEmpty { add("links", .list(links.map { link in .text(link.alias.map { "\(link.service):\($0)" } ?? link.service) })) }
+        if !links.isEmpty {
+            add("links", .list(links.map { link in .text(link.alias.map { "\(link.service):\($0)" } ?? link.service) }))
+        }
         add("working_dir", workingDir.map(Node.text))
         add("user", user.map(Node.text))
         add("mem_limit", memLimit.map { .int(Int($0)) })
@@ -176,8 +182,6 @@ extension Node {
         Node(
             .mapping(entries.map { Pair(key: Node(.scalar($0.0, .plain), mark: noMark), value: $0.1) }), mark: noMark)
     }
-
-
 
     /// A string value, double-quoted so it never reads back as a number, bool or null; `$` is escaped as `$$`.
     static func text(_ text: String) -> Node {
