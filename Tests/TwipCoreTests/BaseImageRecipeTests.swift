@@ -113,3 +113,37 @@ import Testing
         #expect(BaseImageError.summary(of: output) == summary)
     }
 }
+
+/// Engine stand-in that already holds every base image.
+private struct FullStore: BaseImageStore {
+    func baseLabel(of reference: String) async throws -> String? { "bookworm" }
+    func importRoot(_ root: URL, repository: String, tag: String, changes: [String]) async throws
+        -> (id: String, size: Int64)
+    {
+        Issue.record("nothing should be imported")
+        return ("", 0)
+    }
+    func tag(_ id: String, repository: String, tag: String) async throws {
+        Issue.record("nothing should be tagged")
+    }
+}
+
+@Suite struct BaseImageBuilderTests {
+    @Test func existingLabelledImagesAreKeptWithoutDebootstrap() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("twiptest-base-\(UUID().uuidString)")
+        let builder = BaseImageBuilder(options: .init(workDirectory: work), engine: FullStore())
+        let lines = LockedLines()
+        let outcomes = try await builder.build(BaseImageRecipe.all) { lines.append($0) }
+        #expect(outcomes == BaseImageRecipe.all.map { .kept(reference: "\($0.repository):bookworm") })
+        #expect(lines.all.allSatisfy { $0.hasSuffix("kept (exists with label io.twip.base)") })
+        #expect(!FileManager.default.fileExists(atPath: work.path))
+    }
+}
+
+/// Progress lines collected from a `@Sendable` callback.
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}

@@ -1,4 +1,3 @@
-public import DockerEngine
 public import Foundation
 
 #if canImport(Glibc)
@@ -43,10 +42,10 @@ public struct BaseImageBuilder: Sendable {
     /// The builder's options.
     public var options: Options
     /// The engine images are imported into.
-    public var engine: DockerClient
+    public var engine: any BaseImageStore
 
     /// Creates a builder.
-    public init(options: Options, engine: DockerClient) {
+    public init(options: Options, engine: any BaseImageStore) {
         self.options = options
         self.engine = engine
     }
@@ -90,11 +89,9 @@ public struct BaseImageBuilder: Sendable {
             let reference = "\(recipe.repository):\(options.suite)"
             progress("\(reference): importing through the engine")
             let changes = recipe.config.changes(baseLabel: options.suite)
-            let id = try await engine.importImage(
-                .stream(try DirectoryTar.stream(rootDirectory(of: recipe.name))), repository: recipe.repository, tag: options.suite,
-                changes: changes)
-            try await engine.tagImage(id, repository: recipe.repository, tag: "latest")
-            let size = try await engine.inspectImage(id).size ?? 0
+            let (id, size) = try await engine.importRoot(
+                rootDirectory(of: recipe.name), repository: recipe.repository, tag: options.suite, changes: changes)
+            try await engine.tag(id, repository: recipe.repository, tag: "latest")
             let seconds = Int(Date().timeIntervalSince(started))
             progress("\(reference): built, \(Self.megabytes(size)) MB in \(seconds)s (also tagged latest)")
             outcomes.append(.built(reference: reference, size: size))
@@ -104,11 +101,7 @@ public struct BaseImageBuilder: Sendable {
 
     /// Whether `reference` exists and carries the base label.
     func existingBaseImage(_ reference: String) async throws -> Bool {
-        do {
-            return try await engine.inspectImage(reference).labels[BaseImageRecipe.label] != nil
-        } catch let error as EngineError where error.isNotFound {
-            return false
-        }
+        try await engine.baseLabel(of: reference) != nil
     }
 
     /// Fails early when the host cannot build: not root, or debootstrap missing.

@@ -23,7 +23,7 @@ struct HostCommand: Sendable {
         process.environment = env
         // A file, not a pipe: apt and debootstrap print more than a pipe buffer holds.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("twip-base-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
