@@ -145,3 +145,12 @@ import Testing
         #expect(DpkgDatabase.canonicalPath(path) == canonical)
     }
 }
+
+extension BaseImageTrimTests {
+    @Test func aPathInsideARemovedFolderIsNoError() throws {
+        let root = try Self.makeRoot(["etc/dpkg/dpkg.cfg.d/twip-nodoc", "etc/dpkg/origins/debian", "etc/passwd"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        try TrimRules.runtime.apply(to: root)
+        #expect(Self.files(in: root) == ["etc/passwd"])
+    }
+}

@@ -82,7 +82,11 @@ public struct TrimRules: Sendable, Equatable {
         let fileManager = FileManager.default
         let removed = removals(in: root)
         for path in removed {
-            try fileManager.removeItem(at: root.appendingPathComponent(path))
+            let url = root.appendingPathComponent(path)
+            var info = stat()
+            // A folder removed earlier may have held this path (`etc/dpkg` and `etc/dpkg/dpkg.cfg.d/x`).
+            guard lstat(url.path, &info) == 0 else { continue }
+            try fileManager.removeItem(at: url)
         }
         for folder in emptyFilesUnder {
             let url = root.appendingPathComponent(folder)
