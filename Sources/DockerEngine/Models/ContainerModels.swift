@@ -1,0 +1,483 @@
+/// The body of `POST /containers/create`: what to run and how.
+public struct ContainerConfig: Codable, Sendable, Equatable {
+    public var image: String
+    public var cmd: [String]?
+    public var entrypoint: [String]?
+    public var env: [String]?
+    public var labels: [String: String]?
+    public var exposedPorts: [String: EmptyObject]?
+    public var hostname: String?
+    public var domainname: String?
+    public var workingDir: String?
+    public var user: String?
+    public var healthcheck: HealthConfig?
+    public var stopSignal: String?
+    public var stopTimeout: Int?
+    public var tty: Bool?
+    public var openStdin: Bool?
+    public var attachStdout: Bool?
+    public var attachStderr: Bool?
+    public var hostConfig: HostConfig?
+    public var networkingConfig: NetworkingConfig?
+
+    /// Creates a config running `image`; set the other fields as needed.
+    public init(image: String) { self.image = image }
+
+    enum CodingKeys: String, CodingKey {
+        case image = "Image"
+        case cmd = "Cmd"
+        case entrypoint = "Entrypoint"
+        case env = "Env"
+        case labels = "Labels"
+        case exposedPorts = "ExposedPorts"
+        case hostname = "Hostname"
+        case domainname = "Domainname"
+        case workingDir = "WorkingDir"
+        case user = "User"
+        case healthcheck = "Healthcheck"
+        case stopSignal = "StopSignal"
+        case stopTimeout = "StopTimeout"
+        case tty = "Tty"
+        case openStdin = "OpenStdin"
+        case attachStdout = "AttachStdout"
+        case attachStderr = "AttachStderr"
+        case hostConfig = "HostConfig"
+        case networkingConfig = "NetworkingConfig"
+    }
+}
+
+/// `{}` in the Engine API, as used by `ExposedPorts` and `Volumes`.
+public struct EmptyObject: Codable, Sendable, Equatable, Hashable {
+    /// Creates an empty object.
+    public init() {}
+}
+
+/// A container healthcheck; durations are in nanoseconds as the Engine API wants them.
+public struct HealthConfig: Codable, Sendable, Equatable {
+    /// `["CMD", ...]`, `["CMD-SHELL", "..."]` or `["NONE"]`.
+    public var test: [String]?
+    public var interval: Int64?
+    public var timeout: Int64?
+    public var retries: Int?
+    public var startPeriod: Int64?
+
+    /// Creates a healthcheck.
+    public init(
+        test: [String]?, interval: Int64? = nil, timeout: Int64? = nil, retries: Int? = nil,
+        startPeriod: Int64? = nil
+    ) {
+        self.test = test
+        self.interval = interval
+        self.timeout = timeout
+        self.retries = retries
+        self.startPeriod = startPeriod
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case test = "Test"
+        case interval = "Interval"
+        case timeout = "Timeout"
+        case retries = "Retries"
+        case startPeriod = "StartPeriod"
+    }
+}
+
+/// How the host runs a container: mounts, ports, restart policy, limits, network mode.
+public struct HostConfig: Codable, Sendable, Equatable {
+    public var binds: [String]?
+    public var mounts: [Mount]?
+    public var portBindings: [String: [PortBinding]]?
+    public var publishAllPorts: Bool?
+    public var restartPolicy: RestartPolicy?
+    public var memory: Int64?
+    public var nanoCpus: Int64?
+    public var readonlyRootfs: Bool?
+    public var tmpfs: [String: String]?
+    public var networkMode: String?
+    public var initProcess: Bool?
+    public var links: [String]?
+    public var autoRemove: Bool?
+
+    /// Creates an empty host config.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case binds = "Binds"
+        case mounts = "Mounts"
+        case portBindings = "PortBindings"
+        case publishAllPorts = "PublishAllPorts"
+        case restartPolicy = "RestartPolicy"
+        case memory = "Memory"
+        case nanoCpus = "NanoCpus"
+        case readonlyRootfs = "ReadonlyRootfs"
+        case tmpfs = "Tmpfs"
+        case networkMode = "NetworkMode"
+        case initProcess = "Init"
+        case links = "Links"
+        case autoRemove = "AutoRemove"
+    }
+}
+
+/// A mount in `HostConfig.Mounts`: bind, volume or tmpfs.
+public struct Mount: Codable, Sendable, Equatable {
+    /// `bind`, `volume` or `tmpfs`.
+    public var type: String
+    public var source: String?
+    public var target: String
+    public var readOnly: Bool?
+
+    /// Creates a mount.
+    public init(type: String, source: String?, target: String, readOnly: Bool? = nil) {
+        self.type = type
+        self.source = source
+        self.target = target
+        self.readOnly = readOnly
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type = "Type"
+        case source = "Source"
+        case target = "Target"
+        case readOnly = "ReadOnly"
+    }
+}
+
+/// A host address and port a container port is published on.
+public struct PortBinding: Codable, Sendable, Equatable, Hashable {
+    public var hostIP: String?
+    public var hostPort: String?
+
+    /// Creates a binding; an empty or nil host port lets the engine choose.
+    public init(hostIP: String? = nil, hostPort: String?) {
+        self.hostIP = hostIP
+        self.hostPort = hostPort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case hostIP = "HostIp"
+        case hostPort = "HostPort"
+    }
+}
+
+/// When the engine restarts a container: `no`, `always`, `unless-stopped`, `on-failure`.
+public struct RestartPolicy: Codable, Sendable, Equatable {
+    public var name: String
+    public var maximumRetryCount: Int?
+
+    /// Creates a restart policy.
+    public init(name: String, maximumRetryCount: Int? = nil) {
+        self.name = name
+        self.maximumRetryCount = maximumRetryCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name"
+        case maximumRetryCount = "MaximumRetryCount"
+    }
+}
+
+/// Which networks a new container joins, with its aliases on each.
+public struct NetworkingConfig: Codable, Sendable, Equatable {
+    public var endpointsConfig: [String: EndpointConfig]
+
+    /// Creates a networking config.
+    public init(endpointsConfig: [String: EndpointConfig]) { self.endpointsConfig = endpointsConfig }
+
+    enum CodingKeys: String, CodingKey { case endpointsConfig = "EndpointsConfig" }
+}
+
+/// A container's settings on one network.
+public struct EndpointConfig: Codable, Sendable, Equatable {
+    public var aliases: [String]?
+
+    /// Creates an endpoint config with DNS aliases.
+    public init(aliases: [String]? = nil) { self.aliases = aliases }
+
+    enum CodingKeys: String, CodingKey { case aliases = "Aliases" }
+}
+
+/// The answer to `POST /containers/create`.
+public struct ContainerCreated: Decodable, Sendable, Equatable {
+    public var id: String
+    public var warnings: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case warnings = "Warnings"
+    }
+}
+
+/// One row of `GET /containers/json`.
+public struct ContainerSummary: Decodable, Sendable, Equatable {
+    public var id: String
+    /// Names with their leading slash, e.g. `/prod-web-1`.
+    public var names: [String]?
+    public var image: String?
+    public var imageID: String?
+    public var command: String?
+    public var created: Int64?
+    /// `created`, `running`, `exited`, ...
+    public var state: String?
+    /// Human text such as `Up 2 minutes (healthy)`.
+    public var status: String?
+    public var labels: [String: String]?
+    public var ports: [ContainerPort]?
+
+    /// The first name without its leading slash.
+    public var name: String? { names?.first.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case names = "Names"
+        case image = "Image"
+        case imageID = "ImageID"
+        case command = "Command"
+        case created = "Created"
+        case state = "State"
+        case status = "Status"
+        case labels = "Labels"
+        case ports = "Ports"
+    }
+}
+
+/// A port of a listed container.
+public struct ContainerPort: Decodable, Sendable, Equatable {
+    public var ip: String?
+    public var privatePort: Int?
+    public var publicPort: Int?
+    public var type: String?
+
+    enum CodingKeys: String, CodingKey {
+        case ip = "IP"
+        case privatePort = "PrivatePort"
+        case publicPort = "PublicPort"
+        case type = "Type"
+    }
+}
+
+/// The answer to `GET /containers/{id}/json`.
+public struct ContainerInspect: Decodable, Sendable, Equatable {
+    public var id: String
+    /// The name with its leading slash, e.g. `/prod-web-1`.
+    public var name: String?
+    public var image: String?
+    public var created: String?
+    public var restartCount: Int?
+    public var state: ContainerState?
+    public var config: InspectConfig?
+    public var hostConfig: HostConfig?
+    public var networkSettings: NetworkSettings?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case name = "Name"
+        case image = "Image"
+        case created = "Created"
+        case restartCount = "RestartCount"
+        case state = "State"
+        case config = "Config"
+        case hostConfig = "HostConfig"
+        case networkSettings = "NetworkSettings"
+    }
+}
+
+/// The run state of an inspected container.
+public struct ContainerState: Decodable, Sendable, Equatable {
+    public var status: String?
+    public var running: Bool?
+    public var paused: Bool?
+    public var restarting: Bool?
+    public var oomKilled: Bool?
+    public var dead: Bool?
+    public var pid: Int?
+    public var exitCode: Int?
+    public var error: String?
+    public var startedAt: String?
+    public var finishedAt: String?
+    public var health: Health?
+
+    enum CodingKeys: String, CodingKey {
+        case status = "Status"
+        case running = "Running"
+        case paused = "Paused"
+        case restarting = "Restarting"
+        case oomKilled = "OOMKilled"
+        case dead = "Dead"
+        case pid = "Pid"
+        case exitCode = "ExitCode"
+        case error = "Error"
+        case startedAt = "StartedAt"
+        case finishedAt = "FinishedAt"
+        case health = "Health"
+    }
+}
+
+/// Healthcheck status and recent probe results.
+public struct Health: Decodable, Sendable, Equatable {
+    /// `starting`, `healthy` or `unhealthy`.
+    public var status: String?
+    public var failingStreak: Int?
+    public var log: [HealthProbe]?
+
+    enum CodingKeys: String, CodingKey {
+        case status = "Status"
+        case failingStreak = "FailingStreak"
+        case log = "Log"
+    }
+}
+
+/// One healthcheck probe's result.
+public struct HealthProbe: Decodable, Sendable, Equatable {
+    public var start: String?
+    public var end: String?
+    public var exitCode: Int?
+    public var output: String?
+
+    enum CodingKeys: String, CodingKey {
+        case start = "Start"
+        case end = "End"
+        case exitCode = "ExitCode"
+        case output = "Output"
+    }
+}
+
+/// The `Config` section of an inspected container.
+public struct InspectConfig: Decodable, Sendable, Equatable {
+    public var hostname: String?
+    public var image: String?
+    public var cmd: [String]?
+    public var entrypoint: [String]?
+    public var env: [String]?
+    public var labels: [String: String]?
+    public var exposedPorts: [String: EmptyObject]?
+    public var workingDir: String?
+    public var user: String?
+    public var tty: Bool?
+    public var healthcheck: HealthConfig?
+    public var stopSignal: String?
+
+    enum CodingKeys: String, CodingKey {
+        case hostname = "Hostname"
+        case image = "Image"
+        case cmd = "Cmd"
+        case entrypoint = "Entrypoint"
+        case env = "Env"
+        case labels = "Labels"
+        case exposedPorts = "ExposedPorts"
+        case workingDir = "WorkingDir"
+        case user = "User"
+        case tty = "Tty"
+        case healthcheck = "Healthcheck"
+        case stopSignal = "StopSignal"
+    }
+}
+
+/// Networks and published ports of an inspected container.
+public struct NetworkSettings: Decodable, Sendable, Equatable {
+    /// Container port (`80/tcp`) to host bindings; nil entries mean exposed but not published.
+    public var ports: [String: [PortBinding]?]?
+    public var networks: [String: EndpointSettings]?
+
+    enum CodingKeys: String, CodingKey {
+        case ports = "Ports"
+        case networks = "Networks"
+    }
+}
+
+/// A container's address and aliases on one network.
+public struct EndpointSettings: Decodable, Sendable, Equatable {
+    public var networkID: String?
+    public var ipAddress: String?
+    public var aliases: [String]?
+    public var gateway: String?
+    public var macAddress: String?
+
+    enum CodingKeys: String, CodingKey {
+        case networkID = "NetworkID"
+        case ipAddress = "IPAddress"
+        case aliases = "Aliases"
+        case gateway = "Gateway"
+        case macAddress = "MacAddress"
+    }
+}
+
+/// The answer to `POST /containers/{id}/wait`.
+public struct ContainerWaitResult: Decodable, Sendable, Equatable {
+    public var statusCode: Int
+    public var error: WaitError?
+
+    /// The engine's error while waiting, if any.
+    public struct WaitError: Decodable, Sendable, Equatable {
+        public var message: String?
+        enum CodingKeys: String, CodingKey { case message = "Message" }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case statusCode = "StatusCode"
+        case error = "Error"
+    }
+}
+
+/// The body of `POST /containers/{id}/exec`.
+public struct ExecConfig: Codable, Sendable, Equatable {
+    public var cmd: [String]
+    public var env: [String]?
+    public var user: String?
+    public var workingDir: String?
+    public var tty: Bool?
+    public var attachStdout: Bool
+    public var attachStderr: Bool
+
+    /// Creates an exec of `cmd` with its output attached.
+    public init(cmd: [String], env: [String]? = nil, user: String? = nil, workingDir: String? = nil) {
+        self.cmd = cmd
+        self.env = env
+        self.user = user
+        self.workingDir = workingDir
+        self.attachStdout = true
+        self.attachStderr = true
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cmd = "Cmd"
+        case env = "Env"
+        case user = "User"
+        case workingDir = "WorkingDir"
+        case tty = "Tty"
+        case attachStdout = "AttachStdout"
+        case attachStderr = "AttachStderr"
+    }
+}
+
+/// The answer to `GET /exec/{id}/json`.
+public struct ExecInspect: Decodable, Sendable, Equatable {
+    public var id: String?
+    public var running: Bool?
+    public var exitCode: Int?
+    public var pid: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID"
+        case running = "Running"
+        case exitCode = "ExitCode"
+        case pid = "Pid"
+    }
+}
+
+/// The output and exit code of an exec run to completion.
+public struct ExecResult: Sendable, Equatable {
+    public var exitCode: Int
+    public var stdout: [UInt8]
+    public var stderr: [UInt8]
+
+    /// Standard output as UTF-8 text.
+    public var output: String { String(decoding: stdout, as: UTF8.self) }
+    /// Standard error as UTF-8 text.
+    public var errorOutput: String { String(decoding: stderr, as: UTF8.self) }
+}
+
+/// A generic `{"Id": "..."}` answer.
+struct IDResponse: Decodable {
+    var id: String
+    enum CodingKeys: String, CodingKey { case id = "Id" }
+}

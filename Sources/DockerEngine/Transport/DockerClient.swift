@@ -1,0 +1,183 @@
+import AsyncHTTPClient
+import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A client for the Docker Engine HTTP API over a unix socket or TCP; call `shutdown()` when done.
+public final class DockerClient: Sendable {
+    /// The newest API version twip speaks; older engines are spoken to in their own version.
+    public static let maximumAPIVersion = APIVersion(major: 1, minor: 43)
+
+    /// The engine this client talks to.
+    public let host: DockerHost
+    let http: HTTPClient
+    let logger: Logger
+    private let negotiated = Mutex<APIVersion?>(nil)
+
+    /// Creates a client for `host`; no connection is made until the first request.
+    public init(host: DockerHost, logger: Logger = Logger(label: "twip.engine")) {
+        self.host = host
+        self.logger = logger
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        self.http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
+
+    /// Creates a client for the host named by `DOCKER_HOST` in `environment` (the process environment when nil).
+    public convenience init(
+        environment: [String: String]? = nil,
+        logger: Logger = Logger(label: "twip.engine")
+    ) throws(DockerHostError) {
+        let host = try DockerHost(environment: environment ?? ProcessInfo.processInfo.environment)
+        self.init(host: host, logger: logger)
+    }
+
+    /// Closes every connection; the client cannot be used afterwards.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// The API version used for requests: min(engine's version, `maximumAPIVersion`), negotiated once.
+    public func apiVersion() async throws -> APIVersion {
+        if let known = negotiated.withLock({ $0 }) { return known }
+        let ping = try await ping()
+        let version = min(ping.apiVersion ?? APIVersion(major: 1, minor: 41), Self.maximumAPIVersion)
+        negotiated.withLock { $0 = version }
+        return version
+    }
+
+    /// Asks the engine whether it is alive (`GET /_ping`, unversioned) and which API version it speaks.
+    public func ping() async throws -> PingResult {
+        let response = try await send(EngineRequest(.GET, "/_ping", operation: "ping"), versioned: false)
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return PingResult(
+            apiVersion: response.headers.first(name: "API-Version").flatMap(APIVersion.init(parsing:)),
+            osType: response.headers.first(name: "OSType"),
+            server: response.headers.first(name: "Server")
+        )
+    }
+
+    // MARK: Request plumbing
+
+    /// Sends a request and returns the response once its head arrives; error statuses throw `EngineError`.
+    func send(_ request: EngineRequest, versioned: Bool = true) async throws -> HTTPClientResponse {
+        let prefix = versioned ? "/v\(try await apiVersion())" : ""
+        var httpRequest = HTTPClientRequest(url: host.baseURL + prefix + request.pathWithQuery)
+        httpRequest.method = request.method
+        // AsyncHTTPClient sends no Host for http+unix URLs, and the engine rejects requests without one.
+        httpRequest.headers.add(name: "Host", value: host.hostHeader)
+        for (name, value) in request.headers { httpRequest.headers.add(name: name, value: value) }
+        if let body = request.body {
+            if httpRequest.headers["Content-Type"].isEmpty {
+                httpRequest.headers.add(name: "Content-Type", value: body.contentType)
+            }
+            httpRequest.body = body.body
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(httpRequest, deadline: .distantFuture, logger: logger)
+        } catch {
+            if let reason = Self.unreachableReason(for: error) { throw EngineUnreachable(host: host, reason: reason) }
+            throw error
+        }
+        guard response.status.code < 400 else {
+            let body = try await response.body.collect(upTo: 1 << 20)
+            throw EngineError(
+                operation: request.operation, object: request.object, status: Int(response.status.code),
+                message: EngineError.message(fromBody: Array(buffer: body)))
+        }
+        return response
+    }
+
+    /// Sends a request and returns the whole response body.
+    func data(_ request: EngineRequest, limit: Int = 64 << 20) async throws -> [UInt8] {
+        let response = try await send(request)
+        return Array(buffer: try await response.body.collect(upTo: limit))
+    }
+
+    /// Sends a request and decodes its JSON body.
+    func decode<T: Decodable>(_ type: T.Type, _ request: EngineRequest) async throws -> T {
+        let bytes = try await data(request)
+        do {
+            return try JSONCoding.decode(T.self, from: bytes)
+        } catch {
+            throw EngineResponseError(operation: request.operation, detail: "\(error)")
+        }
+    }
+
+    /// Sends a request and drains its body, for endpoints answering 204 or a body twip ignores.
+    func perform(_ request: EngineRequest) async throws {
+        _ = try await data(request)
+    }
+
+    /// Classifies connection failures from NIO/AsyncHTTPClient; nil when the error is not about reaching the engine.
+    static func unreachableReason(for error: any Error) -> EngineUnreachable.Reason? {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ENOENT, ENOTDIR: return .noSuchSocket
+            case ECONNREFUSED: return .connectionRefused
+            case EACCES, EPERM: return .permissionDenied
+            case ETIMEDOUT: return .timeout
+            case EHOSTUNREACH, ENETUNREACH: return .other("host unreachable")
+            default: return nil
+            }
+        }
+        if let connection = error as? NIOConnectionError {
+            for failure in connection.connectionErrors {
+                if let reason = unreachableReason(for: failure.error) { return reason }
+            }
+            if connection.dnsAError != nil || connection.dnsAAAAError != nil {
+                return .other("cannot resolve \(connection.host)")
+            }
+            return .other("\(connection)")
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return .timeout }
+        if let client = error as? HTTPClientError, client == .connectTimeout { return .timeout }
+        return nil
+    }
+}
+
+/// What `GET /_ping` told about the engine.
+public struct PingResult: Sendable, Equatable {
+    /// The engine's newest API version (`API-Version` header).
+    public var apiVersion: APIVersion?
+    /// The engine's operating system (`OSType` header).
+    public var osType: String?
+    /// The `Server` header, e.g. `Docker/20.10.24+dfsg1 (linux)`.
+    public var server: String?
+}
+
+/// An Engine API version such as 1.41.
+public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The major number (1).
+    public var major: Int
+    /// The minor number (41).
+    public var minor: Int
+
+    /// Creates a version from its numbers.
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// Parses `1.41`; nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+        self.init(major: major, minor: minor)
+    }
+
+    /// Orders by major then minor.
+    public static func < (lhs: APIVersion, rhs: APIVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+    }
+
+    /// Renders `1.41`.
+    public var description: String { "\(major).\(minor)" }
+}

@@ -1,0 +1,89 @@
+import DockerEngine
+import Foundation
+import Testing
+
+@Suite(.enabled(if: EngineTestSupport.shouldRun, "needs a Docker engine (or CI=true to fail without one)"))
+struct EngineStreamTests {
+    @Test func eventsAndFollowedLogsStreamUntilTheirTaskIsCancelled() async throws {
+        try await EngineTestSupport.withClient { client in
+            let name = EngineTestSupport.uniqueName("stream")
+            let imageID = try await BusyboxImage.importImage(client, repository: name, value: name)
+            var containerID: String?
+            do {
+                let since = Int(Date().timeIntervalSince1970) - 1
+                let events = try await client.events(
+                    filters: ["type": ["container"], "label": ["\(BusyboxImage.label)=\(name)"]], since: since)
+                var config = ContainerConfig(image: "\(name):latest")
+                config.cmd = ["sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done"]
+                config.labels = [BusyboxImage.label: name]
+                let created = try await client.createContainer(name: name, config: config)
+                containerID = created.id
+                try await client.startContainer(created.id)
+
+                var actions: [String] = []
+                for try await event in events {
+                    #expect(event.actor?.id == created.id)
+                    if let action = event.action { actions.append(action) }
+                    if actions.contains("start") { break }
+                }
+                #expect(actions.prefix(2) == ["create", "start"])
+
+                // A followed log never ends by itself; cancelling the reading task must stop it.
+                let follower = Task {
+                    var lines = 0
+                    for try await frame in try await client.logs(name, options: LogOptions(follow: true)) {
+                        lines += frame.text.split(separator: "\n").count
+                    }
+                    return lines
+                }
+                try await Task.sleep(for: .seconds(1))
+                let cancelledAt = ContinuousClock.now
+                follower.cancel()
+                let result = await follower.result
+                #expect(ContinuousClock.now - cancelledAt < .seconds(3))
+                if case .success(let lines) = result { #expect(lines > 0) }
+
+                let tail = try await client.logs(name, options: LogOptions(tail: 1)).collect()
+                #expect(String(decoding: tail.stdout, as: UTF8.self).hasPrefix("tick "))
+                try await client.killContainer(name)
+                let waited = try await client.waitContainer(name)
+                #expect(waited.statusCode == 137)
+            } catch {
+                Issue.record(error)
+            }
+            if let containerID { try await client.removeContainer(containerID, force: true) }
+            try await client.removeImage(imageID, force: true)
+        }
+    }
+
+    @Test func volumesAreCreatedListedByLabelAndRemoved() async throws {
+        try await EngineTestSupport.withClient { client in
+            let name = EngineTestSupport.uniqueName("vol")
+            let volume = try await client.createVolume(name: name, labels: [BusyboxImage.label: name])
+            #expect(volume.name == name)
+            let listed = try await client.listVolumes(filters: .labels(["\(BusyboxImage.label)=\(name)"]))
+            #expect(listed.map(\.name) == [name])
+            try await client.removeVolume(name)
+            #expect(try await client.listVolumes(filters: .labels(["\(BusyboxImage.label)=\(name)"])).isEmpty)
+        }
+    }
+
+    @Test func imagesAreTaggedAndRemovedByTag() async throws {
+        try await EngineTestSupport.withClient { client in
+            let name = EngineTestSupport.uniqueName("tag")
+            let imageID = try await BusyboxImage.importImage(client, repository: name, value: name)
+            do {
+                try await client.tagImage(imageID, repository: "\(name)-copy", tag: "v1")
+                let tagged = try await client.inspectImage("\(name)-copy:v1")
+                #expect(tagged.id == imageID)
+                #expect(Set(tagged.repoTags ?? []) == ["\(name):latest", "\(name)-copy:v1"])
+                let removed = try await client.removeImage("\(name)-copy:v1")
+                #expect(removed.contains { $0.untagged == "\(name)-copy:v1" })
+                #expect(try await client.inspectImage(name).id == imageID)
+            } catch {
+                Issue.record(error)
+            }
+            try await client.removeImage(imageID, force: true)
+        }
+    }
+}
