@@ -17,7 +17,7 @@ struct Twip: AsyncParsableCommand {
         subcommands: [
             ConfigCommand.self, BuildCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, ScaleCommand.self,
             LogsCommand.self, RestartCommand.self, TestCommand.self, StatusCommand.self, PackCommand.self,
-            CleanCommand.self, ImagesCommand.self, SetupCommand.self, VersionCommand.self,
+            CleanCommand.self, ImagesCommand.self, SetupCommand.self, BaseCommand.self, VersionCommand.self,
         ]
     )
 }
