@@ -84,8 +84,57 @@ check "pack prod pushes to the registry on 127.0.0.1" "$TWIP" pack prod --regist
 catalog=$(curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/_catalog")
 check "the registry lists the pushed images ($catalog)" sh -c "echo '$catalog' | grep -q twip-web && echo '$catalog' | grep -q twip-static"
 kill "$registry_pid" 2>/dev/null
+
+# pack against the same registry with the htpasswd auth its Debian package's config asks for.
+htpasswd -Bbc "$regdir/htpasswd" twip "s3cret" >/dev/null 2>&1
+cat >"$regdir/auth.yml" <<CONF
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $regdir/data-auth
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+auth:
+  htpasswd:
+    realm: basic-realm
+    path: $regdir/htpasswd
+CONF
+docker-registry serve "$regdir/auth.yml" >"$regdir/log-auth" 2>&1 &
+registry_pid=$!
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/" && break; sleep 0.2; done
+docker_config() { # user password -> a DOCKER_CONFIG folder with those credentials
+    local dir="$regdir/docker-$1-$2"
+    mkdir -p "$dir"
+    printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}\n' "$REGISTRY_PORT" "$(printf '%s:%s' "$1" "$2" | base64)" >"$dir/config.json"
+    echo "$dir"
+}
+wrong=$(docker_config twip wrong)
+out=$(DOCKER_CONFIG="$wrong" "$TWIP" pack prod --registry "127.0.0.1:$REGISTRY_PORT" --tag e2e 2>&1)
+code=$?
+check "pack with wrong credentials exits 1 (got $code)" test "$code" = 1
+check "pack with wrong credentials says why ($(echo "$out" | tail -1))" sh -c "echo '$out' | tail -1 | grep -qiE 'auth|unauthorized|denied'"
+right=$(docker_config twip s3cret)
+check "pack with the registry's credentials pushes" env DOCKER_CONFIG="$right" "$TWIP" pack prod --registry "127.0.0.1:$REGISTRY_PORT" --tag e2e
+kill "$registry_pid" 2>/dev/null
 rm -rf "$regdir"
 
 "$TWIP" prod down
+
+# clean all: twip's objects go; a foreign container and image (no twip labels) stay.
+rootfs=$(mktemp -d)
+mkdir -p "$rootfs/bin" && cp /bin/busybox "$rootfs/bin/busybox"
+tar -C "$rootfs" -c . | docker import - twiptest-e2e-foreign:latest >/dev/null
+rm -rf "$rootfs"
+docker rm -f twiptest-e2e-foreign >/dev/null 2>&1
+docker create --name twiptest-e2e-foreign twiptest-e2e-foreign:latest /bin/busybox sleep 1 >/dev/null
+must "$TWIP" train up --wait --timeout 240
+check "clean all runs" "$TWIP" clean all
+check "clean all removed every twip container" sh -c '[ -z "$(docker ps -aq --filter label=io.twip.env)" ]'
+check "clean all removed the environment images" sh -c '[ -z "$(docker images -q --filter label=io.twip.env)" ]'
+check "clean all kept the base images" docker image inspect twip/debian:bookworm
+check "clean all kept the foreign container" docker container inspect twiptest-e2e-foreign
+check "clean all kept the foreign image" docker image inspect twiptest-e2e-foreign:latest
+docker rm -f twiptest-e2e-foreign >/dev/null 2>&1
+docker rmi twiptest-e2e-foreign:latest >/dev/null 2>&1
 
 finish
