@@ -131,9 +131,9 @@ must "$TWIP" train up --wait --timeout 240
 check "clean all runs" "$TWIP" clean all
 check "clean all removed every twip container" sh -c '[ -z "$(docker ps -aq --filter label=io.twip.env)" ]'
 check "clean all removed the environment images" sh -c '[ -z "$(docker images -q --filter label=io.twip.env)" ]'
-check "clean all kept the base images" docker image inspect twip/debian:bookworm
-check "clean all kept the foreign container" docker container inspect twiptest-e2e-foreign
-check "clean all kept the foreign image" docker image inspect twiptest-e2e-foreign:latest
+check "clean all kept the base images" sh -c "docker image inspect twip/debian:bookworm >/dev/null"
+check "clean all kept the foreign container" sh -c "docker container inspect twiptest-e2e-foreign >/dev/null"
+check "clean all kept the foreign image" sh -c "docker image inspect twiptest-e2e-foreign:latest >/dev/null"
 docker rm -f twiptest-e2e-foreign >/dev/null 2>&1
 docker rmi twiptest-e2e-foreign:latest >/dev/null 2>&1
 
