@@ -175,6 +175,20 @@ struct EngineLifecycleTests {
                 #expect(!names.contains("drop.tmp"))
                 #expect(!names.contains("ignored"))
 
+                // Rebuilding the tag with other content leaves the first image dangling; a labelled prune removes it.
+                try Data("changed\n".utf8).write(to: URL(fileURLWithPath: context + "/kept.txt"))
+                let rebuilt = try await client.buildImage(
+                    context: try BuildContext(directory: context).stream().body,
+                    options: BuildOptions(tags: ["\(name):latest"], labels: [BusyboxImage.label: name]))
+                built.append(rebuilt)
+                #expect(rebuilt != id)
+                let pruned = try await client.pruneImages(filters: [
+                    "dangling": ["true"], "label": ["\(BusyboxImage.label)=\(name)"],
+                ])
+                #expect(pruned.imagesDeleted?.contains { $0.deleted == id } == true)
+                #expect(pruned.spaceReclaimed >= 0)
+                #expect(try await client.inspectImage(rebuilt).id == rebuilt)
+
                 try Data("FROM \(name)-base:latest\nRUN echo about to fail && false\n".utf8).write(
                     to: URL(fileURLWithPath: context + "/Dockerfile"))
                 let failureLog = MessageLog()

@@ -38,6 +38,23 @@ public final class DockerClient: Sendable {
         self.init(host: host, logger: logger)
     }
 
+    /// Runs `body` with a client for `host` and shuts the client down afterwards, whether `body` throws or not.
+    public static func withClient<Result>(
+        host: DockerHost, logger: Logger = Logger(label: "twip.engine"),
+        _ body: (DockerClient) async throws -> Result
+    ) async throws -> Result {
+        let client = DockerClient(host: host, logger: logger)
+        let result: Result
+        do {
+            result = try await body(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return result
+    }
+
     /// Closes every connection; the client cannot be used afterwards.
     public func shutdown() async throws {
         try await http.shutdown()
