@@ -115,6 +115,21 @@ struct EngineStreamTests {
         }
     }
 
+    @Test func manyOpenStreamsDoNotBlockOtherRequests() async throws {
+        try await EngineTestSupport.withClient { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    let events = try await client.events(filters: ["label": [EngineTestSupport.uniqueName("none")]])
+                    group.addTask { for try await _ in events {} }
+                }
+                let started = ContinuousClock.now
+                _ = try await client.version()
+                #expect(ContinuousClock.now - started < .seconds(2))
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func volumesAreCreatedListedByLabelAndRemoved() async throws {
         try await EngineTestSupport.withClient { client in
             let name = EngineTestSupport.uniqueName("vol")

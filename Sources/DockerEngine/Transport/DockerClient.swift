@@ -24,6 +24,9 @@ public final class DockerClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Followed logs and event streams each hold a connection for as long as they run; `logs -f` over a
+        // scaled stack must not starve every other request behind AsyncHTTPClient's default of 8.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         self.http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
