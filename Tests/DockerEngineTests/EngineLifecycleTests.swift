@@ -51,6 +51,8 @@ struct EngineLifecycleTests {
                 config.stopSignal = "SIGKILL"
                 config.hostConfig = HostConfig()
                 config.hostConfig?.initProcess = true
+                config.exposedPorts = ["8080/tcp": EmptyObject()]
+                config.hostConfig?.portBindings = ["8080/tcp": [PortBinding(hostIP: "127.0.0.1", hostPort: "")]]
                 config.healthcheck = HealthConfig(
                     test: ["CMD-SHELL", "echo probe-ok"], interval: 200_000_000, timeout: 1_000_000_000, retries: 3)
                 let created = try await client.createContainer(name: name, config: config)
@@ -66,10 +68,15 @@ struct EngineLifecycleTests {
                 #expect(inspected.id == created.id)
                 #expect(inspected.state?.running == true)
                 #expect(inspected.config?.labels?[BusyboxImage.label] == name)
+                let published = inspected.networkSettings?.ports?["8080/tcp"]??.first
+                #expect(published?.hostIP == "127.0.0.1")
+                #expect(Int(published?.hostPort ?? "") ?? 0 > 0)
 
                 let listed = try await client.listContainers(filters: .labels(["\(BusyboxImage.label)=\(name)"]))
                 #expect(listed.map(\.id) == [created.id])
                 #expect(listed.first?.name == name)
+                #expect(listed.first?.ports?.first?.privatePort == 8080)
+                #expect(listed.first?.ports?.first?.publicPort.map(String.init) == published?.hostPort)
 
                 // Logs: wait until both lines are written, then read them demultiplexed.
                 var output: (stdout: [UInt8], stderr: [UInt8]) = ([], [])
@@ -174,6 +181,20 @@ struct EngineLifecycleTests {
                 #expect(names.contains("keep.tmp"))
                 #expect(!names.contains("drop.tmp"))
                 #expect(!names.contains("ignored"))
+
+                // Rebuilding the tag with other content leaves the first image dangling; a labelled prune removes it.
+                try Data("changed\n".utf8).write(to: URL(fileURLWithPath: context + "/kept.txt"))
+                let rebuilt = try await client.buildImage(
+                    context: try BuildContext(directory: context).stream().body,
+                    options: BuildOptions(tags: ["\(name):latest"], labels: [BusyboxImage.label: name]))
+                built.append(rebuilt)
+                #expect(rebuilt != id)
+                let pruned = try await client.pruneImages(filters: [
+                    "dangling": ["true"], "label": ["\(BusyboxImage.label)=\(name)"],
+                ])
+                #expect(pruned.imagesDeleted?.contains { $0.deleted == id } == true)
+                #expect(pruned.spaceReclaimed >= 0)
+                #expect(try await client.inspectImage(rebuilt).id == rebuilt)
 
                 try Data("FROM \(name)-base:latest\nRUN echo about to fail && false\n".utf8).write(
                     to: URL(fileURLWithPath: context + "/Dockerfile"))

@@ -78,6 +78,58 @@ struct EngineStreamTests {
         }
     }
 
+    @Test func cancellingTheTaskStopsARunningBuild() async throws {
+        try await EngineTestSupport.withClient { client in
+            let name = EngineTestSupport.uniqueName("cancel")
+            let baseID = try await BusyboxImage.importImage(client, repository: name + "-base", value: name)
+            let context = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
+            defer { try? FileManager.default.removeItem(atPath: context) }
+            try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+            try Data("FROM \(name)-base:latest\nRUN echo started && sleep 60\n".utf8).write(
+                to: URL(fileURLWithPath: context + "/Dockerfile"))
+            let log = MessageLog()
+            let build = Task {
+                try await client.buildImage(
+                    context: try BuildContext(directory: context).stream().body,
+                    options: BuildOptions(tags: ["\(name):latest"], labels: [BusyboxImage.label: name]),
+                    onMessage: { log.append($0) })
+            }
+            for _ in 0..<100 where !log.text.contains("started") { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(log.text.contains("started"))
+            let cancelledAt = ContinuousClock.now
+            build.cancel()
+            let result = await build.result
+            #expect(ContinuousClock.now - cancelledAt < .seconds(5))
+            #expect(throws: (any Error).self) { try result.get() }
+            // The engine removes the build's container once the connection closes (forcerm).
+            var leftovers: [ContainerSummary] = []
+            for _ in 0..<50 {
+                leftovers = try await client.listContainers(filters: ["ancestor": [baseID]])
+                if leftovers.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(leftovers.isEmpty)
+            for leftover in leftovers { try? await client.removeContainer(leftover.id, force: true) }
+            _ = try? await client.removeImage("\(name):latest", force: true)
+            try await client.removeImage(baseID, force: true)
+        }
+    }
+
+    @Test func manyOpenStreamsDoNotBlockOtherRequests() async throws {
+        try await EngineTestSupport.withClient { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    let events = try await client.events(filters: ["label": [EngineTestSupport.uniqueName("none")]])
+                    group.addTask { for try await _ in events {} }
+                }
+                let started = ContinuousClock.now
+                _ = try await client.version()
+                #expect(ContinuousClock.now - started < .seconds(2))
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func volumesAreCreatedListedByLabelAndRemoved() async throws {
         try await EngineTestSupport.withClient { client in
             let name = EngineTestSupport.uniqueName("vol")

@@ -24,6 +24,9 @@ public final class DockerClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Followed logs and event streams each hold a connection for as long as they run; `logs -f` over a
+        // scaled stack must not starve every other request behind AsyncHTTPClient's default of 8.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         self.http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
@@ -36,6 +39,23 @@ public final class DockerClient: Sendable {
     ) throws(DockerHostError) {
         let host = try DockerHost(environment: environment ?? ProcessInfo.processInfo.environment)
         self.init(host: host, logger: logger)
+    }
+
+    /// Runs `body` with a client for `host` and shuts the client down afterwards, whether `body` throws or not.
+    public static func withClient<Result>(
+        host: DockerHost, logger: Logger = Logger(label: "twip.engine"),
+        _ body: (DockerClient) async throws -> Result
+    ) async throws -> Result {
+        let client = DockerClient(host: host, logger: logger)
+        let result: Result
+        do {
+            result = try await body(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return result
     }
 
     /// Closes every connection; the client cannot be used afterwards.
