@@ -70,7 +70,14 @@ let package = Package(
         .executableTarget(name: "twip", dependencies: ["TwipCommands"], swiftSettings: strict),
         .testTarget(name: "TwipYAMLTests", dependencies: ["TwipYAML"], swiftSettings: strict),
         .testTarget(name: "TwipStackTests", dependencies: ["TwipStack", "TwipYAML"], swiftSettings: strict),
-        .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"], swiftSettings: strict),
+        .testTarget(
+            name: "DockerEngineTests",
+            dependencies: [
+                "DockerEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "TwipCoreTests", dependencies: ["TwipCore", "TwipStack", "DockerEngine"], swiftSettings: strict),
         .testTarget(name: "TwipBenchTests", dependencies: ["TwipBench"], swiftSettings: strict),

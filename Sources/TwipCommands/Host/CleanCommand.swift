@@ -60,7 +60,7 @@ struct CleanCommand: AsyncParsableCommand {
             reclaimed += report.spaceReclaimed
             removed += report.imagesDeleted?.count ?? 0
             Terminal.standardOutput.write(
-                String(format: "%d object(s) removed, %.1f MB reclaimed\n", removed, Double(reclaimed) / 1_000_000))
+                String(format: "%d object(s) removed; up to %.1f MB reclaimed (images share layers)\n", removed, Double(reclaimed) / 1_000_000))
         }
     }
 }
