@@ -53,12 +53,15 @@ struct CleanCommand: AsyncParsableCommand {
                     removed += 1
                 }
             }
-            let report = try await client.pruneImages(filters: ["dangling": ["true"], "label": [TwipLabel.environment]])
-            for item in report.imagesDeleted ?? [] {
-                if let deleted = item.deleted { Terminal.standardOutput.write("removed dangling image \(deleted)\n") }
+            // Untagged leftovers of twip's builds and of replaced base images; labels keep foreign ones out.
+            for label in [TwipLabel.environment, TwipLabel.base] {
+                let report = try await client.pruneImages(filters: ["dangling": ["true"], "label": [label]])
+                for item in report.imagesDeleted ?? [] {
+                    if let deleted = item.deleted { Terminal.standardOutput.write("removed dangling image \(deleted)\n") }
+                }
+                reclaimed += report.spaceReclaimed
+                removed += report.imagesDeleted?.count ?? 0
             }
-            reclaimed += report.spaceReclaimed
-            removed += report.imagesDeleted?.count ?? 0
             Terminal.standardOutput.write(
                 String(format: "%d object(s) removed; up to %.1f MB reclaimed (images share layers)\n", removed, Double(reclaimed) / 1_000_000))
         }

@@ -16,7 +16,10 @@ struct ImageRow: Codable {
     init(_ summary: ImageSummary) {
         let labels = summary.labels ?? [:]
         reference = summary.repoTags?.first(where: { $0 != "<none>:<none>" }) ?? "<none>"
-        kind = labels[TwipLabel.base] != nil ? "base" : "environment"
+        // Images built on a base image inherit its io.twip.base label; what was built for a service is not a base.
+        kind =
+            labels[TwipLabel.environment] != nil
+            ? "environment" : labels[TwipLabel.service] != nil ? "built" : "base"
         environment = labels[TwipLabel.environment]
         service = labels[TwipLabel.service]
         id = String(summary.id.replacingOccurrences(of: "sha256:", with: "").prefix(12))
