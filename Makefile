@@ -4,7 +4,7 @@ TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk \
 	docker-registry apache2-utils curl
 
-.PHONY: setup deps build data test e2e train install bench
+.PHONY: setup deps build data test e2e train install bench bench-deps
 
 ## setup: install what building twip needs, build it, then let `twip setup` start the Docker engine.
 setup: deps build data
@@ -39,10 +39,20 @@ train: setup
 	$(TWIP) train up --wait
 	$(TWIP) train test /
 
-## bench: image sizes, the load generator against ab and wrk, and scaling under load.
-bench: build
+## bench: image sizes, the load generator against ab and wrk, twip against docker-compose, scaling under load.
+BENCH_PACKAGES := apache2-utils wrk hyperfine docker-compose bc nginx-light
+
+bench-deps:
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: build bench-deps
 	bench/image-sizes.sh
 	bench/http-load.sh
+	bench/compose.sh
 	bench/scale.sh
 
 install: build
