@@ -5,8 +5,10 @@ import Testing
 @testable import TwipCore
 
 /// Imports a tiny root filesystem (static busybox, a file owned by 999) through the same path `twip base` uses.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: "/var/run/docker.sock")
-    && FileManager.default.fileExists(atPath: "/bin/busybox") && geteuid() == 0))
+@Suite(
+    .enabled(
+        if: FileManager.default.fileExists(atPath: "/var/run/docker.sock")
+            && FileManager.default.fileExists(atPath: "/bin/busybox") && geteuid() == 0))
 struct BaseImageImportTests {
     @Test func importedRootIsFoundByItsBaseLabelAndKeepsOwners() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("twiptest-base-\(UUID().uuidString)")
@@ -14,7 +16,8 @@ struct BaseImageImportTests {
         let bin = root.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin.appendingPathComponent("busybox").path)
-        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("sh").path, withDestinationPath: "busybox")
+        try FileManager.default.createSymbolicLink(
+            atPath: bin.appendingPathComponent("sh").path, withDestinationPath: "busybox")
         let home = root.appendingPathComponent("home/jetty")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         #expect(chown(home.path, 999, 999) == 0)
