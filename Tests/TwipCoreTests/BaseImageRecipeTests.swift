@@ -5,9 +5,10 @@ import Testing
 
 @Suite struct BaseImageRecipeTests {
     @Test func everyContractImageHasARecipeInBuildOrder() {
-        #expect(BaseImageRecipe.all.map(\.repository) == [
-            "twip/debian", "twip/jdk", "twip/nginx", "twip/haproxy", "twip/jetty",
-        ])
+        #expect(
+            BaseImageRecipe.all.map(\.repository) == [
+                "twip/debian", "twip/jdk", "twip/nginx", "twip/haproxy", "twip/jetty",
+            ])
         for (index, recipe) in BaseImageRecipe.all.enumerated() {
             let earlier = Set(BaseImageRecipe.all.prefix(index).map(\.name))
             #expect(Set(recipe.dependencies).isSubset(of: earlier), "\(recipe.name) depends on a later recipe")
@@ -72,13 +73,15 @@ import Testing
         let config = BaseImageConfig(
             path: "/opt/java/bin:/usr/bin", environment: ["JAVA_HOME=/opt/java"], user: "jetty",
             workingDirectory: "/var/lib/jetty")
-        #expect(config.changes(baseLabel: "bookworm") == [
-            "ENV PATH=/opt/java/bin:/usr/bin", "ENV JAVA_HOME=/opt/java", "USER jetty", "WORKDIR /var/lib/jetty",
-            "LABEL io.twip.base=bookworm",
-        ])
-        #expect(BaseImageConfig().changes(baseLabel: "x") == [
-            "ENV PATH=\(BaseImageConfig.defaultPath)", "LABEL io.twip.base=x",
-        ])
+        #expect(
+            config.changes(baseLabel: "bookworm") == [
+                "ENV PATH=/opt/java/bin:/usr/bin", "ENV JAVA_HOME=/opt/java", "USER jetty", "WORKDIR /var/lib/jetty",
+                "LABEL io.twip.base=bookworm",
+            ])
+        #expect(
+            BaseImageConfig().changes(baseLabel: "x") == [
+                "ENV PATH=\(BaseImageConfig.defaultPath)", "LABEL io.twip.base=x",
+            ])
     }
 
     @Test func addingAUserAppendsOnceAndKeepsTheFileShape() {
@@ -89,23 +92,32 @@ import Testing
         let once = SystemUser.adding(user.passwdLine, named: "jetty", to: passwd)
         #expect(once == passwd + "\n" + user.passwdLine + "\n")
         #expect(SystemUser.adding(user.passwdLine, named: "jetty", to: once) == once)
-        #expect(SystemUser.adding("jettyx:x:1:1::/:/bin/sh", named: "jettyx", to: once).hasSuffix("jettyx:x:1:1::/:/bin/sh\n"))
+        #expect(
+            SystemUser.adding("jettyx:x:1:1::/:/bin/sh", named: "jettyx", to: once).hasSuffix(
+                "jettyx:x:1:1::/:/bin/sh\n"))
     }
 
     @Test func sourcesListAddsSecurityOnlyForTheDebianMirror() {
-        #expect(BaseImageBuilder.sourcesList(mirror: "http://deb.debian.org/debian", suite: "bookworm") == """
-            deb http://deb.debian.org/debian bookworm main
-            deb http://deb.debian.org/debian bookworm-updates main
-            deb http://deb.debian.org/debian-security bookworm-security main
+        #expect(
+            BaseImageBuilder.sourcesList(mirror: "http://deb.debian.org/debian", suite: "bookworm") == """
+                deb http://deb.debian.org/debian bookworm main
+                deb http://deb.debian.org/debian bookworm-updates main
+                deb http://deb.debian.org/debian-security bookworm-security main
 
-            """)
-        #expect(!BaseImageBuilder.sourcesList(mirror: "http://mirror.local/debian", suite: "bookworm").contains("security"))
+                """)
+        #expect(
+            !BaseImageBuilder.sourcesList(mirror: "http://mirror.local/debian", suite: "bookworm").contains("security"))
     }
 
     @Test(arguments: [
-        ("E: Failed getting release file http://x/dists/bookworm/Release\nE: Failed getting release file http://x/dists/bookworm/Release",
-         "Failed getting release file http://x/dists/bookworm/Release"),
-        ("I: Retrieving InRelease\nW: Failure trying to run: chroot x mount", "W: Failure trying to run: chroot x mount"),
+        (
+            "E: Failed getting release file http://x/dists/bookworm/Release\nE: Failed getting release file http://x/dists/bookworm/Release",
+            "Failed getting release file http://x/dists/bookworm/Release"
+        ),
+        (
+            "I: Retrieving InRelease\nW: Failure trying to run: chroot x mount",
+            "W: Failure trying to run: chroot x mount"
+        ),
         ("some\nlast words\n", "last words"),
         ("", "no output"),
     ])

@@ -36,9 +36,10 @@ import Testing
         #expect(removed.contains("usr/share/doc/bash"))
         #expect(removed.contains("usr/lib/locale/de_DE"))
         let left = Self.files(in: root)
-        #expect(left == [
-            "usr/bin/apt-get", "usr/bin/bash", "usr/lib/locale/C.utf8/LC_CTYPE", "var/lib/dpkg/status",
-        ])
+        #expect(
+            left == [
+                "usr/bin/apt-get", "usr/bin/bash", "usr/lib/locale/C.utf8/LC_CTYPE", "var/lib/dpkg/status",
+            ])
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("var/log/apt").path))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("usr/share/doc").path))
     }
@@ -54,7 +55,8 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("twiptest-base-\(UUID().uuidString)")
         for file in files {
             let url = root.appendingPathComponent(file)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x".utf8).write(to: url)
         }
         return root
@@ -123,10 +125,12 @@ import Testing
         let database = DpkgDatabase(status: Self.status)
         #expect(database.packages.count == 10)
         #expect(database.packages["removed-one"] == nil)
-        #expect(database.closure(of: ["nginx-light", "not-installed"]) == [
-            "nginx-light", "nginx-common", "libc6", "libgcc-s1", "gcc-12-base", "libssl3", "zlib-ng",
-        ])
-        #expect(database.closure(of: ["nginx-light"], excluding: []).isSuperset(of: ["debconf", "perl-base", "iproute2"]))
+        #expect(
+            database.closure(of: ["nginx-light", "not-installed"]) == [
+                "nginx-light", "nginx-common", "libc6", "libgcc-s1", "gcc-12-base", "libssl3", "zlib-ng",
+            ])
+        #expect(
+            database.closure(of: ["nginx-light"], excluding: []).isSuperset(of: ["debconf", "perl-base", "iproute2"]))
     }
 
     @Test(arguments: [
@@ -139,7 +143,8 @@ import Testing
 
     @Test(arguments: [
         ("/bin/sh", "/usr/bin/sh"), ("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
-        ("/lib64", "/usr/lib64"), ("/usr/bin/sh", "/usr/bin/sh"), ("/binaries", "/binaries"), ("/etc/nginx", "/etc/nginx"),
+        ("/lib64", "/usr/lib64"), ("/usr/bin/sh", "/usr/bin/sh"), ("/binaries", "/binaries"),
+        ("/etc/nginx", "/etc/nginx"),
     ])
     func mergedUsrPathsCompareEqual(path: String, canonical: String) {
         #expect(DpkgDatabase.canonicalPath(path) == canonical)

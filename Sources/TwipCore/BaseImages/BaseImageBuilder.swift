@@ -149,11 +149,12 @@ public struct BaseImageBuilder: Sendable {
 
         progress("\(recipe.repository): apt-get install \(recipe.packages.joined(separator: " "))")
         try writeAptConfiguration(into: root)
+        // The package cache is a bind mount of the shared archives folder, so no `apt-get clean`: the next
+        // image or the next `twip base --force` finds its .deb files there instead of downloading them again.
         try await withMounts(root) {
             try await chroot(root, "/usr/bin/apt-get", "update", "-q")
             try await chroot(
                 root, "/usr/bin/apt-get", "install", "-y", "-q", "--no-install-recommends", arguments: recipe.packages)
-            try await chroot(root, "/usr/bin/apt-get", "clean")
         }
         try? fileManager.removeItem(at: root.appendingPathComponent("usr/sbin/policy-rc.d"))
 

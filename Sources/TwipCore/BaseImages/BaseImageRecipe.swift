@@ -136,11 +136,13 @@ extension BaseImageRecipe {
     /// The label every base image carries; its value is the suite it was built from.
     public static let label = "io.twip.base"
 
-    /// Java modules the Jetty 9 runtime needs (found with `jdeps` on the Jetty jars and checked by running Jetty).
+    /// Java modules the Jetty 9 runtime needs: `jdeps --print-module-deps` on Debian's Jetty 9.4 and servlet jars
+    /// (java.desktop is for java.beans in jetty-util), plus Unsafe, EC TLS and zip file systems; checked by running
+    /// an embedded Jetty with a servlet and sessions.
     public static let jettyModules = [
         "java.base", "java.logging", "java.naming", "java.xml", "java.management", "java.instrument",
-        "java.desktop", "java.sql", "java.security.jgss", "jdk.unsupported", "jdk.crypto.ec", "jdk.zipfs",
-        "jdk.localedata",
+        "java.management.rmi", "java.desktop", "java.sql", "java.security.jgss", "jdk.unsupported", "jdk.crypto.ec",
+        "jdk.zipfs",
     ]
 
     /// Where the Jetty and servlet API jars are, in `twip/jetty` and `twip/jdk`.

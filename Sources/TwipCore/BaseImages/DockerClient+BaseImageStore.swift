@@ -16,7 +16,8 @@ extension DockerClient: BaseImageStore {
         -> (id: String, size: Int64)
     {
         let id = try await importImage(
-            DirectoryArchive(root: root.path, preserveOwnership: true).stream().body, repository: repository, tag: tag, changes: changes)
+            DirectoryArchive(root: root.path, preserveOwnership: true).stream().body, repository: repository, tag: tag,
+            changes: changes)
         return (id, try await inspectImage(id).size ?? 0)
     }
 
