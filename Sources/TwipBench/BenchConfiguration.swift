@@ -58,7 +58,7 @@ public struct BenchConfiguration: Sendable {
             guard !header.name.isEmpty, header.name.utf8.allSatisfy(Self.isTokenByte) else {
                 throw BenchUsageError("invalid header name \"\(header.name)\"")
             }
-            guard !header.value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard !header.value.utf8.contains(where: { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {
                 throw BenchUsageError("header \"\(header.name)\" has a line break in its value")
             }
         }

@@ -59,11 +59,12 @@ public struct BenchReport: Sendable {
                 String(
                     format: "Total:      %8.3f %7.3f %8.3f %7.3f %7.3f",
                     Double(r.latency.min) / 1000, r.latency.mean / 1000, r.latency.stdDeviation / 1000,
-                    r.latencyMilliseconds(atPercentile: 50), Double(r.latency.max) / 1000))
+                    r.latencyMilliseconds(atPercentile: 50), Double(r.latency.maxRecorded) / 1000))
             lines.append("")
             lines.append("Percentage of the requests served within a certain time (ms)")
             for percentile in Self.percentiles {
-                let value = r.latencyMilliseconds(atPercentile: percentile)
+                let value =
+                    percentile == 100 ? Double(r.latency.maxRecorded) / 1000 : r.latencyMilliseconds(atPercentile: percentile)
                 let suffix = percentile == 100 ? " (longest request)" : ""
                 lines.append(String(format: "%4d%%  %8.3f", Int(percentile), value) + suffix)
             }
@@ -89,7 +90,7 @@ public struct BenchReport: Sendable {
             stddev: hasLatency ? Self.rounded(r.latency.stdDeviation / 1000) : 0,
             min: hasLatency ? Self.rounded(Double(r.latency.min) / 1000) : 0,
             p50: ms(50), p66: ms(66), p75: ms(75), p80: ms(80), p90: ms(90), p95: ms(95), p98: ms(98), p99: ms(99),
-            max: hasLatency ? Self.rounded(Double(r.latency.max) / 1000) : 0)
+            max: hasLatency ? Self.rounded(Double(r.latency.maxRecorded) / 1000) : 0)
         let report = ReportJSON(
             url: r.url, server: r.server, document_length: r.documentLength, concurrency: r.concurrency,
             keep_alive: r.keepAlive, requests: r.requests, responses: r.responses, failures: r.failedRequests,

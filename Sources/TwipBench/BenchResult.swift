@@ -63,6 +63,14 @@ public struct BenchResult: Sendable {
     /// Whether no request got a response.
     public var everyRequestFailed: Bool { responses == 0 && failures > 0 }
 
+    /// Records one response's latency.
+    public mutating func recordLatency(microseconds: UInt64) {
+        latency.record(microseconds)
+    }
+
+    /// How many latencies were recorded.
+    public var latencyCount: Int { Int(latency.totalCount) }
+
     /// The latency at `percentile` (0-100) in milliseconds.
     public func latencyMilliseconds(atPercentile percentile: Double) -> Double {
         guard latency.totalCount > 0 else { return 0 }

@@ -15,7 +15,8 @@ struct Twip: AsyncParsableCommand {
             Exit codes: 0 success, 1 operation failed, 2 bad usage or invalid stack, 3 engine unreachable.
             """,
         subcommands: [
-            VersionCommand.self
+            VersionCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -49,20 +49,22 @@ import Testing
         try configuration.validate()
     }
 
-    @Test(arguments: [
-        ("-c 0", { (c: inout BenchConfiguration) in c.concurrency = 0 }),
-        ("-n below -c", { (c: inout BenchConfiguration) in (c.requests, c.concurrency) = (5, 10) }),
-        ("-n 0", { (c: inout BenchConfiguration) in c.requests = 0 }),
-        ("negative duration", { (c: inout BenchConfiguration) in c.duration = -1 }),
-        ("zero timeout", { (c: inout BenchConfiguration) in c.timeout = 0 }),
-        ("zero rate", { (c: inout BenchConfiguration) in c.rate = 0 }),
-        ("bad method", { (c: inout BenchConfiguration) in c.method = "GE T" }),
-        ("bad header name", { (c: inout BenchConfiguration) in c.headers = [("X Y", "1")] }),
-        ("header injection", { (c: inout BenchConfiguration) in c.headers = [("X", "1\r\nEvil: 1")] }),
-        ("remote host", { (c: inout BenchConfiguration) in c.target.host = "192.0.2.1" }),
-    ] as [(String, @Sendable (inout BenchConfiguration) -> Void)])
-    func rejectsBadArguments(_ name: String, _ change: @Sendable (inout BenchConfiguration) -> Void) {
-        #expect(throws: BenchUsageError.self, "\(name)") { try Self.configuration(change).validate() }
+    static let badConfigurations: [(String, BenchConfiguration)] = [
+        ("-c 0", configuration { c in c.concurrency = 0 }),
+        ("-n below -c", configuration { c in (c.requests, c.concurrency) = (5, 10) }),
+        ("-n 0", configuration { c in c.requests = 0 }),
+        ("negative duration", configuration { c in c.duration = -1 }),
+        ("zero timeout", configuration { c in c.timeout = 0 }),
+        ("zero rate", configuration { c in c.rate = 0 }),
+        ("bad method", configuration { c in c.method = "GE T" }),
+        ("bad header name", configuration { c in c.headers = [("X Y", "1")] }),
+        ("header injection", configuration { c in c.headers = [("X", "1\r\nEvil: 1")] }),
+        ("remote host", configuration { c in c.target.host = "192.0.2.1" }),
+    ]
+
+    @Test(arguments: badConfigurations)
+    func rejectsBadArguments(_ name: String, _ configuration: BenchConfiguration) {
+        #expect(throws: BenchUsageError.self, "\(name)") { try configuration.validate() }
     }
 
     @Test func aDurationRunNeedsNoRequestCount() throws {
