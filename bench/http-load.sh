@@ -57,6 +57,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 mkdir -p "$work/html"
 # 612 bytes, the size of nginx's default welcome page.
 head -c 612 /dev/zero | tr '\0' 'x' >"$work/html/index.html"
+# nginx's worker drops privileges: it must be able to read the page.
+chmod 755 "$work" "$work/html"
+chmod 644 "$work/html/index.html"
 sed -e "s|@WORK@|$work|g" -e "s|@PORT@|$port|g" "$root/bench/nginx.conf" >"$work/nginx.conf"
 "$nginx_bin" -p "$work" -c "$work/nginx.conf" &
 nginx_pid=$!

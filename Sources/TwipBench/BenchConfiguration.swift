@@ -36,7 +36,9 @@ public struct BenchConfiguration: Sendable {
             throw BenchUsageError("concurrency \(concurrency) is more than twip bench supports (20000)")
         }
         if let duration {
-            guard duration > 0, duration.isFinite else { throw BenchUsageError("--duration must be positive") }
+            guard duration > 0, duration <= Self.longestDuration else {
+                throw BenchUsageError("--duration must be positive and at most 7 days")
+            }
         } else {
             guard requests >= 1 else { throw BenchUsageError("-n must be at least 1 (got \(requests))") }
             guard requests >= concurrency else {
@@ -44,9 +46,11 @@ public struct BenchConfiguration: Sendable {
                     "-n \(requests) is smaller than -c \(concurrency); ask for at least as many requests as connections")
             }
         }
-        guard timeout > 0, timeout.isFinite else { throw BenchUsageError("--timeout must be positive") }
+        guard timeout > 0, timeout <= 86_400 else {
+            throw BenchUsageError("--timeout must be positive and at most 86400 seconds")
+        }
         if let rate {
-            guard rate > 0, rate.isFinite else { throw BenchUsageError("--rate must be positive") }
+            guard rate >= 0.01, rate.isFinite else { throw BenchUsageError("--rate must be at least 0.01 requests/s") }
         }
         if let threads {
             guard threads >= 1 else { throw BenchUsageError("--threads must be at least 1") }
@@ -68,6 +72,8 @@ public struct BenchConfiguration: Sendable {
                     + "unless --allow-remote is given")
         }
     }
+
+    private static let longestDuration: Double = 7 * 86_400
 
     /// The request bytes, encoded once and written for every request.
     public func encodedRequest() -> [UInt8] {

@@ -107,8 +107,9 @@ public struct BenchRunError: Error, Sendable, CustomStringConvertible {
 
 /// State every loop shares: the request budget, the deadline and the first response's facts.
 final class SharedRun: Sendable {
+    /// Tickets left; a duration run starts from Int.max so the count still says how many started.
     let remaining: Atomic<Int>
-    let started = Atomic<Int>(0)
+    private let initialTickets: Int
     /// The body length every 2xx response must have (ab's "Length" check); -1 until known.
     let documentLength = Atomic<Int>(-1)
     let serverClaimed = Atomic<Bool>(false)
@@ -126,7 +127,8 @@ final class SharedRun: Sendable {
     init(configuration: BenchConfiguration, start: NIODeadline) {
         let counted = configuration.duration == nil
         total = counted ? configuration.requests : nil
-        remaining = Atomic(counted ? configuration.requests : Int.max)
+        initialTickets = counted ? configuration.requests : Int.max
+        remaining = Atomic(initialTickets)
         startNanoseconds = start.uptimeNanoseconds
         duration = configuration.duration
         deadlineNanoseconds = configuration.duration.map { start.uptimeNanoseconds + UInt64($0 * 1e9) }
@@ -144,17 +146,15 @@ final class SharedRun: Sendable {
     /// Takes the right to send one more request; false when the run is over.
     func takeTicket(now: UInt64) -> Bool {
         if let deadlineNanoseconds, now >= deadlineNanoseconds { return false }
-        if total != nil {
-            guard remaining.wrappingSubtract(1, ordering: .relaxed).oldValue > 0 else { return false }
-        }
-        started.wrappingAdd(1, ordering: .relaxed)
-        return true
+        // One atomic operation per request, shared by all loops; it also counts progress.
+        return remaining.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
     }
 
     func progress() -> LoadGenerator.Progress {
         let elapsed = Double(NIODeadline.now().uptimeNanoseconds - startNanoseconds) / 1e9
         return .init(
-            started: started.load(ordering: .relaxed), total: total, elapsed: elapsed, duration: duration)
+            started: min(initialTickets - remaining.load(ordering: .relaxed), initialTickets), total: total,
+            elapsed: elapsed, duration: duration)
     }
 }
 

@@ -49,6 +49,8 @@ public struct ResponseParser: Sendable {
     private enum State: Sendable {
         case statusLine
         case headerLine
+        /// The rest of a header line nobody needs (Date, ETag...), skipped without buffering.
+        case skippedHeaderLine
         case fixedBody(remaining: Int)
         case chunkSize
         case chunkExtension
@@ -78,6 +80,7 @@ public struct ResponseParser: Sendable {
     private var server: String?
     private var expectsNoBody: Bool
     private var captureServer: Bool
+    private var headerNameChecked = false
 
     /// A parser for one response; `isHead` because HEAD responses carry no body whatever they
     /// announce, `captureServer` to keep the `Server` header (costs one string per response).
@@ -103,6 +106,7 @@ public struct ResponseParser: Sendable {
         server = nil
         expectsNoBody = isHead
         self.captureServer = captureServer
+        headerNameChecked = false
     }
 
     /// Feeds `bytes`; stops at the end of a response so pipelined bytes are left to the caller.
@@ -121,6 +125,7 @@ public struct ResponseParser: Sendable {
                         return .failed(failure)
                     }
                     line.removeAll(keepingCapacity: true)
+                    headerNameChecked = false
                     if case .done = state {
                         receivedLength += index
                         return .complete(response(), consumed: index)
@@ -131,6 +136,20 @@ public struct ResponseParser: Sendable {
                         return .failed(.malformed("header line longer than \(Self.maximumLineLength) bytes"))
                     }
                     line.append(byte)
+                    if byte == UInt8(ascii: ":"), case .headerLine = state, !headerNameChecked, line.count > 1 {
+                        headerNameChecked = true
+                        if !isWantedHeader(line[0..<(line.count - 1)]) {
+                            line.removeAll(keepingCapacity: true)
+                            state = .skippedHeaderLine
+                        }
+                    }
+                }
+            case .skippedHeaderLine:
+                while index < count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                if index < count {
+                    index += 1
+                    state = .headerLine
+                    headerNameChecked = false
                 }
             case .fixedBody(let remaining):
                 let take = min(remaining, count - index)
@@ -326,6 +345,13 @@ public struct ResponseParser: Sendable {
             server = String(decoding: value, as: UTF8.self)
         }
         return nil
+    }
+
+    /// Whether a header's value matters to the parser (other headers are skipped unbuffered).
+    private func isWantedHeader(_ name: ArraySlice<UInt8>) -> Bool {
+        Self.equalsIgnoringCase(name, "content-length") || Self.equalsIgnoringCase(name, "transfer-encoding")
+            || Self.equalsIgnoringCase(name, "connection")
+            || (captureServer && Self.equalsIgnoringCase(name, "server"))
     }
 
     private mutating func endOfHeaders() -> Failure? {

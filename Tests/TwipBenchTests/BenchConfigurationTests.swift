@@ -56,6 +56,8 @@ import Testing
         ("negative duration", configuration { c in c.duration = -1 }),
         ("zero timeout", configuration { c in c.timeout = 0 }),
         ("zero rate", configuration { c in c.rate = 0 }),
+        ("endless timeout", configuration { c in c.timeout = 1e12 }),
+        ("endless duration", configuration { c in c.duration = .infinity }),
         ("bad method", configuration { c in c.method = "GE T" }),
         ("bad header name", configuration { c in c.headers = [("X Y", "1")] }),
         ("header injection", configuration { c in c.headers = [("X", "1\r\nEvil: 1")] }),

@@ -37,6 +37,11 @@ struct ParserCase: Sendable, CustomTestStringConvertible {
             raw: "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 5\r\n\r\nhello",
             expected: .init(status: 200, keepAlive: true, bodyLength: 5, receivedLength: 65, server: "nginx/1.22.1")),
         ParserCase(
+            name: "headers nobody needs between those that matter",
+            raw: "HTTP/1.1 200 OK\r\nDate: Sat, 21 Nov 2026 23:00:00 GMT\r\nServer: nginx\r\nX-Odd: a:b\r\n"
+                + "Content-Length: 3\r\nETag: \"5f-1\"\r\nConnection: close\r\n\r\nabc",
+            expected: .init(status: 200, keepAlive: false, bodyLength: 3, receivedLength: 138, server: "nginx")),
+        ParserCase(
             name: "chunked with extension and trailer",
             raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nabcd\r\nA\r\n0123456789\r\n0\r\n"
                 + "Trailer: 1\r\n\r\n",
@@ -130,6 +135,7 @@ struct ParserCase: Sendable, CustomTestStringConvertible {
         "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
         "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n: no name\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX",
     ])
