@@ -74,7 +74,9 @@ best() { sort -g | tail -1; }
 ab_rps() { ab "$@" 2>/dev/null | sed -n 's/^Requests per second: *\([0-9.]*\).*/\1/p'; }
 wrk_rps() { wrk "$@" 2>/dev/null | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 twip_rps() {
-    "$twip" bench "$@" --format json | tr -d '\n ' | sed -n 's/.*"rps":\([0-9.eE+-]*\).*/\1/p'
+    local rps
+    rps=$("$twip" bench "$@" --format json | tr -d '\n ' | sed -n 's/.*"rps":\([0-9.eE+-]*\).*/\1/p')
+    echo "$rps"
 }
 rounds_of() {
     local fn=$1

@@ -43,7 +43,8 @@ public struct BenchConfiguration: Sendable {
             guard requests >= 1 else { throw BenchUsageError("-n must be at least 1 (got \(requests))") }
             guard requests >= concurrency else {
                 throw BenchUsageError(
-                    "-n \(requests) is smaller than -c \(concurrency); ask for at least as many requests as connections")
+                    "-n \(requests) is smaller than -c \(concurrency); ask for at least as many requests as connections"
+                )
             }
         }
         guard timeout > 0, timeout <= 86_400 else {

@@ -64,7 +64,8 @@ public struct BenchReport: Sendable {
             lines.append("Percentage of the requests served within a certain time (ms)")
             for percentile in Self.percentiles {
                 let value =
-                    percentile == 100 ? Double(r.latency.maxRecorded) / 1000 : r.latencyMilliseconds(atPercentile: percentile)
+                    percentile == 100
+                    ? Double(r.latency.maxRecorded) / 1000 : r.latencyMilliseconds(atPercentile: percentile)
                 let suffix = percentile == 100 ? " (longest request)" : ""
                 lines.append(String(format: "%4d%%  %8.3f", Int(percentile), value) + suffix)
             }

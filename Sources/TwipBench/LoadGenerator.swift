@@ -1,5 +1,5 @@
-public import NIOCore
 import Histogram
+public import NIOCore
 import NIOPosix
 import Synchronization
 

@@ -48,7 +48,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Request method.")
     var method: String = "GET"
 
-    @Option(name: .customShort("H"), help: ArgumentHelp("Extra request header, 'Name: value' (repeatable).", valueName: "header"))
+    @Option(
+        name: .customShort("H"),
+        help: ArgumentHelp("Extra request header, 'Name: value' (repeatable).", valueName: "header"))
     var headers: [String] = []
 
     @Option(help: "Send at this total rate (requests/s); latency then counts time a request waited to be sent.")
@@ -90,7 +92,8 @@ struct BenchCommand: AsyncParsableCommand {
         let report = BenchReport(result: result, target: configuration.target)
         Terminal.standardOutput.write(format == .json ? report.json() : report.text())
         if result.everyRequestFailed {
-            throw OperationFailed("every request to \(configuration.target.url) failed (\(Self.describeFailures(result)))")
+            throw OperationFailed(
+                "every request to \(configuration.target.url) failed (\(Self.describeFailures(result)))")
         }
         if failOnError, result.failedRequests > 0 {
             throw OperationFailed(

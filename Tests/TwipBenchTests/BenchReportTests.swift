@@ -23,8 +23,10 @@ import Testing
     }
 
     @Test func theTextReportReadsLikeAb() {
-        let text = BenchReport(result: Self.sampleResult(), target: BenchTarget(host: "127.0.0.1", port: 8080, path: "/"))
-            .text()
+        let text = BenchReport(
+            result: Self.sampleResult(), target: BenchTarget(host: "127.0.0.1", port: 8080, path: "/")
+        )
+        .text()
         for line in [
             "Server Software:        nginx/1.22.1",
             "Server Port:            8080",
@@ -48,8 +50,13 @@ import Testing
             #expect(text.contains(line + "\n"), "missing \(line.debugDescription) in\n\(text)")
         }
         // Latencies were 1...100 ms, so the p-th percentile is p ms, within the histogram's 3 digits.
-        let rows = text.split(separator: "\n").filter { $0.range(of: #"^ *\d+%  "#, options: .regularExpression) != nil }
-        #expect(rows.map { Int($0.split(separator: "%")[0].trimmingCharacters(in: .whitespaces)) } == [50, 66, 75, 80, 90, 95, 98, 99, 100])
+        let rows = text.split(separator: "\n").filter {
+            $0.range(of: #"^ *\d+%  "#, options: .regularExpression) != nil
+        }
+        #expect(
+            rows.map { Int($0.split(separator: "%")[0].trimmingCharacters(in: .whitespaces)) } == [
+                50, 66, 75, 80, 90, 95, 98, 99, 100,
+            ])
         for row in rows {
             let fields = row.split(separator: " ")
             let percentile = Double(fields[0].dropLast()) ?? -1
@@ -59,8 +66,10 @@ import Testing
     }
 
     @Test func theJSONReportHasTheFieldsPipelinesRead() throws {
-        let json = BenchReport(result: Self.sampleResult(), target: BenchTarget(host: "127.0.0.1", port: 8080, path: "/"))
-            .json()
+        let json = BenchReport(
+            result: Self.sampleResult(), target: BenchTarget(host: "127.0.0.1", port: 8080, path: "/")
+        )
+        .json()
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["requests"] as? Int == 102)

@@ -4,7 +4,7 @@ import Testing
 @testable import TwipBench
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
@@ -70,7 +70,8 @@ final class LoopbackNginx: @unchecked Sendable {
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("twiptest-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("html"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("html"), withIntermediateDirectories: true)
         try Self.body.write(to: directory.appendingPathComponent("html/index.html"), atomically: true, encoding: .utf8)
         port = try LoopbackListener.freePort()
         let config = """
