@@ -187,6 +187,29 @@ final class Worker: @unchecked Sendable {
             highestLatencyMicroseconds: shared.highestLatencyMicroseconds)
     }
 
+    /// Hands the channel being set up its handler: the bootstrap's initializer runs synchronously
+    /// inside `connect` on this loop, so one bootstrap serves every connection of the worker.
+    private var pendingHandler: SlotHandler?
+
+    private lazy var bootstrap: ClientBootstrap = ClientBootstrap(group: loop)
+        .connectTimeout(.nanoseconds(Int64(shared.timeoutNanoseconds)))
+        .channelInitializer { [self] channel in
+            channel.eventLoop.makeCompletedFuture {
+                guard let handler = self.pendingHandler else {
+                    throw ChannelError.inappropriateOperationForState
+                }
+                self.pendingHandler = nil
+                try channel.pipeline.syncOperations.addHandler(handler, name: "twip-bench")
+            }
+        }
+
+    /// Opens a connection to the target whose events go to `handler`.
+    func connect(with handler: SlotHandler) -> EventLoopFuture<any Channel> {
+        pendingHandler = handler
+        defer { pendingHandler = nil }
+        return bootstrap.connect(to: address)
+    }
+
     /// Starts every slot; the future completes when all have finished.
     func start() -> EventLoopFuture<BenchResult> {
         let promise = loop.makePromise(of: BenchResult.self)
@@ -356,16 +379,7 @@ final class Slot: @unchecked Sendable {
     private func connect() {
         let handler = SlotHandler(slot: self)
         self.handler = handler
-        let timeout = TimeAmount.nanoseconds(Int64(worker.shared.timeoutNanoseconds))
-        ClientBootstrap(group: worker.loop)
-            .connectTimeout(timeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
-            .connect(to: worker.address)
+        worker.connect(with: handler)
             .whenFailure { [self] error in
                 let event: ConnectionStateMachine.Event =
                     if case ChannelError.connectTimeout = error { .timedOut } else { .connectFailed }
