@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import TwipBench
+
+/// `twip bench`: load-tests an environment's entry point or an http URL and reports latency percentiles.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load-test an environment or an http:// URL (like ab) and report latency percentiles.",
+        discussion: """
+            TARGET is an environment name (its entry point is used) or an http:// URL on a loopback \
+            address. Without -k every request opens a new connection, like ab; with -k connections are \
+            kept alive. Exit 1 when every request failed, or any failed with --fail-on-error.
+            """
+    )
+
+    /// How the report is printed.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    /// Finds an environment's entry point; replaced by the stack-aware resolver when it is wired in.
+    nonisolated(unsafe) static var entryPointResolver: any EntryPointResolver = PortEnvironmentEntryPointResolver()
+
+    @OptionGroup var stack: StackOptions
+
+    @Argument(
+        help: ArgumentHelp(
+            "An environment name or an http:// URL, then an optional request path: [ENV|URL] [PATH].",
+            valueName: "target"))
+    var targets: [String] = []
+
+    @Option(name: .customShort("n"), help: "Number of requests.")
+    var requests: Int = 1000
+
+    @Option(name: .customShort("c"), help: "Number of connections running at once.")
+    var concurrency: Int = 10
+
+    @Flag(name: .customShort("k"), help: "Use HTTP/1.1 keep-alive (default: a new connection per request).")
+    var keepAlive = false
+
+    @Option(help: "Run for this long instead of -n requests (e.g. 30s, 500ms, 2m).")
+    var duration: String?
+
+    @Option(help: "Seconds a request (connect included) may take before it counts as failed.")
+    var timeout: Double = 30
+
+    @Option(help: "Request method.")
+    var method: String = "GET"
+
+    @Option(
+        name: .customShort("H"),
+        help: ArgumentHelp("Extra request header, 'Name: value' (repeatable).", valueName: "header"))
+    var headers: [String] = []
+
+    @Option(help: "Send at this total rate (requests/s); latency then counts time a request waited to be sent.")
+    var rate: Double?
+
+    @Option(help: "Report format: text or json.")
+    var format: Format = .text
+
+    @Flag(help: "Exit 1 when any request failed.")
+    var failOnError = false
+
+    @Flag(help: "Allow targets that are not loopback addresses.")
+    var allowRemote = false
+
+    @Option(help: .hidden)
+    var threads: Int?
+
+    func run() async throws {
+        let configuration = try makeConfiguration()
+        let generator: LoadGenerator
+        do {
+            generator = try LoadGenerator(configuration: configuration)
+        } catch {
+            throw UsageError("\(error)")
+        }
+        let terminal = Terminal.standardError
+        let showProgress = terminal.isTTY
+        var onProgress: (@Sendable (LoadGenerator.Progress) -> Void)?
+        if showProgress {
+            onProgress = { progress in terminal.write("\r" + BenchCommand.progressLine(progress)) }
+        }
+        let result: BenchResult
+        do {
+            result = try await generator.run(progress: onProgress)
+        } catch {
+            throw OperationFailed("bench \(configuration.target.url): \(error)")
+        }
+        if showProgress { terminal.write("\r\u{1B}[K") }
+        let report = BenchReport(result: result, target: configuration.target)
+        Terminal.standardOutput.write(format == .json ? report.json() : report.text())
+        if result.everyRequestFailed {
+            throw OperationFailed(
+                "every request to \(configuration.target.url) failed (\(Self.describeFailures(result)))")
+        }
+        if failOnError, result.failedRequests > 0 {
+            throw OperationFailed(
+                "\(result.failedRequests) of \(result.requests) requests failed (\(Self.describeFailures(result)))")
+        }
+    }
+
+    /// Turns the command line into a validated benchmark configuration (usage errors exit 2).
+    func makeConfiguration() throws -> BenchConfiguration {
+        guard targets.count <= 2 else {
+            throw UsageError("too many arguments: \(targets.joined(separator: " ")); expected [ENV|URL] [PATH]")
+        }
+        var target: BenchTarget
+        var path: String?
+        let first = targets.first
+        if let first, first.contains("://") {
+            guard stack.environment == nil, stack.file == nil else {
+                throw UsageError("give either an environment or a URL, not both")
+            }
+            do { target = try BenchTarget.parse(first) } catch { throw UsageError("\(error)") }
+            path = targets.count > 1 ? targets[1] : nil
+        } else {
+            var environment = stack.environment
+            var rest = targets[...]
+            if let first, !first.hasPrefix("/") {
+                guard environment == nil else {
+                    throw UsageError("environment given twice: \"\(environment ?? "")\" and \"\(first)\"")
+                }
+                environment = first
+                rest = rest.dropFirst()
+            }
+            guard rest.count <= 1 else {
+                throw UsageError("too many arguments: \(targets.joined(separator: " ")); expected [ENV|URL] [PATH]")
+            }
+            path = rest.first
+            if let environment, environment.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) == nil {
+                throw UsageError(
+                    "invalid environment name \"\(environment)\": use lowercase letters, digits, '-' and '_'"
+                        + " (a URL must start with http://)")
+            }
+            let base = try Self.entryPointResolver.entryURL(environment: environment, stackFile: stack.file)
+            do { target = try BenchTarget.parse(base) } catch { throw UsageError("\(error)") }
+        }
+        if let path {
+            guard path.hasPrefix("/") else { throw UsageError("path \"\(path)\" must start with /") }
+            target.path = path
+        }
+        var configuration = BenchConfiguration(target: target)
+        configuration.requests = requests
+        configuration.concurrency = concurrency
+        configuration.keepAlive = keepAlive
+        configuration.timeout = timeout
+        configuration.method = method
+        configuration.rate = rate
+        configuration.threads = threads
+        configuration.allowRemote = allowRemote
+        do {
+            configuration.duration = try duration.map(BenchConfiguration.parseDuration)
+            configuration.headers = try headers.map(BenchConfiguration.parseHeader)
+            try configuration.validate()
+        } catch {
+            throw UsageError("\(error)")
+        }
+        return configuration
+    }
+
+    static func progressLine(_ progress: LoadGenerator.Progress) -> String {
+        let elapsed = String(format: "%.0fs", progress.elapsed)
+        if let total = progress.total {
+            let percent = total > 0 ? min(100, progress.started * 100 / total) : 100
+            return "bench: \(progress.started)/\(total) requests (\(percent)%), \(elapsed)"
+        }
+        let duration = progress.duration.map { String(format: " of %.0fs", $0) } ?? ""
+        return "bench: \(progress.started) requests, \(elapsed)\(duration)"
+    }
+
+    static func describeFailures(_ result: BenchResult) -> String {
+        let parts = ConnectionStateMachine.FailureKind.allCases.compactMap { kind -> String? in
+            guard let count = result.failureCounts[kind], count > 0 else { return nil }
+            return "\(kind.rawValue): \(count)"
+        }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Finds the base URL (`http://host:port/`) of an environment's entry point.
+protocol EntryPointResolver: Sendable {
+    /// The entry URL of `environment` (nil: the default environment), optionally from `stackFile`.
+    func entryURL(environment: String?, stackFile: String?) throws -> String
+}
+
+/// The entry point every stack publishes: `127.0.0.1:${TWIP_HTTP_PORT:-80}`.
+struct PortEnvironmentEntryPointResolver: EntryPointResolver {
+    func entryURL(environment: String?, stackFile: String?) throws -> String {
+        let value = ProcessInfo.processInfo.environment["TWIP_HTTP_PORT"] ?? ""
+        let port = value.isEmpty ? "80" : value
+        guard let number = Int(port), (1...65535).contains(number) else {
+            throw UsageError("TWIP_HTTP_PORT=\"\(value)\" is not a port number")
+        }
+        return "http://127.0.0.1:\(number)/"
+    }
+}
