@@ -20,7 +20,6 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Finds an environment's entry point; replaced by the stack-aware resolver when it is wired in.
-    nonisolated(unsafe) static var entryPointResolver: any EntryPointResolver = PortEnvironmentEntryPointResolver()
 
     @OptionGroup var stack: StackOptions
 
@@ -134,7 +133,7 @@ struct BenchCommand: AsyncParsableCommand {
                     "invalid environment name \"\(environment)\": use lowercase letters, digits, '-' and '_'"
                         + " (a URL must start with http://)")
             }
-            let base = try Self.entryPointResolver.entryURL(environment: environment, stackFile: stack.file)
+            let base = try Self.entryURL(environment: environment, file: stack.file)
             do { target = try BenchTarget.parse(base) } catch { throw UsageError("\(error)") }
         }
         if let path {
@@ -179,20 +178,14 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
-/// Finds the base URL (`http://host:port/`) of an environment's entry point.
-protocol EntryPointResolver: Sendable {
-    /// The entry URL of `environment` (nil: the default environment), optionally from `stackFile`.
-    func entryURL(environment: String?, stackFile: String?) throws -> String
-}
-
-/// The entry point every stack publishes: `127.0.0.1:${TWIP_HTTP_PORT:-80}`.
-struct PortEnvironmentEntryPointResolver: EntryPointResolver {
-    func entryURL(environment: String?, stackFile: String?) throws -> String {
-        let value = ProcessInfo.processInfo.environment["TWIP_HTTP_PORT"] ?? ""
-        let port = value.isEmpty ? "80" : value
-        guard let number = Int(port), (1...65535).contains(number) else {
-            throw UsageError("TWIP_HTTP_PORT=\"\(value)\" is not a port number")
-        }
-        return "http://127.0.0.1:\(number)/"
+extension BenchCommand {
+    /// The base URL (`http://host:port/`) of an environment's entry point, read from its stack (default prod).
+    static func entryURL(environment: String?, file: String?) throws -> String {
+        var options = StackOptions()
+        options.environment = environment
+        options.file = file
+        let loaded = try options.load(defaultEnvironment: "prod")
+        let (host, port) = try entryPort(of: loaded)
+        return "http://\(host):\(port)/"
     }
 }
