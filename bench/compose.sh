@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # twip against docker-compose 1.29 (Debian's package) on the same training topology and the same images:
-# cold up (waiting for healthy), a no-op up on a converged environment, ps, and down. hyperfine times the
+# cold up (depends_on service_healthy honoured, timed until the entry port answers), a no-op up on a converged environment, ps, and down. hyperfine times the
 # quick commands; the cold ups are timed by hand, ROUNDS times each, alternating tools.
 # Needs the training images built (`twip train build`). Load goes nowhere: only the engine is talked to.
 set -euo pipefail
@@ -18,21 +18,20 @@ trap 'docker-compose -p twipcmp -f "$work/compose.yml" down >/dev/null 2>&1 || t
 # The same services for both tools: the images twip built for training, nginx in front of two Jetty replicas.
 cat >"$work/compose.yml" <<YAML
 services:
-  web1: &web
+  web:
     image: twip-train-web:latest
+    scale: 2
     volumes: ["$root/data:/data"]
     healthcheck:
       test: ["CMD", "busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
       interval: 2s
       timeout: 3s
       retries: 3
-  web2: *web
   static:
     image: twip-train-static:latest
     ports: ["$TWIP_HTTP_PORT:80"]
     depends_on:
-      web1: { condition: service_healthy }
-      web2: { condition: service_healthy }
+      web: { condition: service_healthy }
 YAML
 cat >"$work/twip.yml" <<YAML
 name: twipbench
@@ -56,16 +55,24 @@ compose() { docker-compose -p twipcmp -f "$work/compose.yml" "$@"; }
 tw() { "$TWIP" -f "$work/twip.yml" "$@"; }
 
 now() { date +%s.%N; }
+serving() { # waits (at most 120 s) until the entry port answers
+    for _ in $(seq 1 1200); do
+        curl -fs -o /dev/null "http://127.0.0.1:$TWIP_HTTP_PORT/healthz" && return 0
+        sleep 0.1
+    done
+    echo "bench/compose.sh: nothing answers on 127.0.0.1:$TWIP_HTTP_PORT" >&2
+    exit 1
+}
 cold_compose=()
 cold_twip=()
 for _ in $(seq 1 "$ROUNDS"); do
-    start=$(now); compose up -d >/dev/null 2>&1; end=$(now)
+    start=$(now); compose up -d >"$work/compose.log" 2>&1 || { cat "$work/compose.log" >&2; exit 1; }
     # compose returns once static is started; wait for it to answer so both measure "serving".
-    until curl -fs -o /dev/null "http://127.0.0.1:$TWIP_HTTP_PORT/healthz"; do sleep 0.1; done; end=$(now)
+    serving; end=$(now)
     cold_compose+=("$(echo "$end - $start" | bc)")
     compose down >/dev/null 2>&1
-    start=$(now); tw up --wait >/dev/null; end=$(now)
-    until curl -fs -o /dev/null "http://127.0.0.1:$TWIP_HTTP_PORT/healthz"; do sleep 0.1; done; end=$(now)
+    start=$(now); tw up >/dev/null; end=$(now)
+    serving; end=$(now)
     cold_twip+=("$(echo "$end - $start" | bc)")
     tw down >/dev/null
 done
