@@ -81,6 +81,9 @@ let package = Package(
         .testTarget(
             name: "TwipCoreTests", dependencies: ["TwipCore", "TwipStack", "DockerEngine"], swiftSettings: strict),
         .testTarget(name: "TwipBenchTests", dependencies: ["TwipBench"], swiftSettings: strict),
-        .testTarget(name: "TwipCommandsTests", dependencies: ["TwipCommands"], swiftSettings: strict),
+        .testTarget(
+            name: "TwipCommandsTests",
+            dependencies: ["TwipCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
     ]
 )

@@ -6,7 +6,7 @@ struct StackOptions: ParsableArguments {
     @Option(name: .customLong("env"), help: .hidden)
     var environment: String?
 
-    @Option(name: [.customShort("f"), .customLong("file")], help: "A stack file to use instead of stacks/ENV.yml.")
+    @Option(name: .customLong("file"), help: "A stack file to use instead of stacks/ENV.yml (`twip -f FILE ACTION`).")
     var file: String?
 
     /// The stack file path and the environment name it stands for.

@@ -94,13 +94,12 @@ import Testing
         #expect(outcome.output.contains("x-twip-proxy:"))
     }
 
-    @Test func theComposeFilesOfTheOldToolAreAccepted() throws {
-        for file in ["prod", "train"] {
-            let path = Self.root.deletingLastPathComponent()
-                .appendingPathComponent("shared/reference/twip.sh-project/\(file)/docker-compose.yml").path
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            let outcome = try Self.twip(["-f", path, "config"])
-            #expect(outcome.status == 0, "\(path): \(outcome.error)")
-        }
+    @Test(arguments: ["prod", "train"])
+    func theComposeFilesOfTheOldToolAreAccepted(environment: String) throws {
+        let path = Self.root.appendingPathComponent("Tests/TwipStackTests/Fixtures/\(environment)/docker-compose.yml").path
+        try #require(FileManager.default.fileExists(atPath: path))
+        let outcome = try Self.twip(["-f", path, "config"])
+        #expect(outcome.status == 0, "\(path): \(outcome.error)")
+        #expect(outcome.output.contains("services:"))
     }
 }
