@@ -51,10 +51,12 @@ public struct ImageBuild: Sendable {
                     options.labels = build.labels.merging(
                         [TwipLabel.environment: names.environment, TwipLabel.service: service.name]) { $1 }
                     let id: String
+                    let recent = RecentLines(limit: 6)
                     do {
                         id = try await client.buildImage(context: try context.stream().body, options: options) { message in
                             if let text = message.stream {
                                 for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                                    recent.append(String(line))
                                     output(service.name, String(line))
                                 }
                             } else if let status = message.status {
@@ -62,7 +64,14 @@ public struct ImageBuild: Sendable {
                             }
                         }
                     } catch let error as EngineError {
-                        throw ImageBuildError(service: service.name, image: image, message: error.description)
+                        // The step's own output says why (the engine's message only names the command): keep
+                        // its last lines, so a quiet build in a pipeline still shows them.
+                        let lines = recent.lines.map(Self.plain).filter {
+                            !$0.isEmpty && !$0.hasPrefix("--->") && !$0.hasPrefix("Step ")
+                                && !$0.hasPrefix("Removing intermediate container")
+                        }
+                        let detail = lines.isEmpty ? "" : " (output: \(lines.joined(separator: " | ")))"
+                        throw ImageBuildError(service: service.name, image: image, message: error.description + detail)
                     }
                     let elapsed = ContinuousClock.now - started
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -76,6 +85,22 @@ public struct ImageBuild: Sendable {
     }
 }
 
+extension ImageBuild {
+    /// `line` without terminal colour sequences (the engine colours a step's standard error).
+    static func plain(_ line: String) -> String {
+        var result = ""
+        var iterator = line.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            if scalar == "\u{1B}" {
+                while let next = iterator.next(), !("@"..."~").contains(next) || next == "[" {}
+                continue
+            }
+            result.unicodeScalars.append(scalar)
+        }
+        return result.trimmingCharacters(in: .whitespaces)
+    }
+}
+
 /// A build that failed, with the service, the image and the engine's own message (the failing step's output).
 public struct ImageBuildError: Error, Sendable, CustomStringConvertible {
     public var service: String
@@ -83,4 +108,26 @@ public struct ImageBuildError: Error, Sendable, CustomStringConvertible {
     public var message: String
 
     public var description: String { "build of \(image) (service \(service)) failed: \(message)" }
+}
+
+/// The last few lines of a build's output, kept to explain a failure.
+final class RecentLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func append(_ line: String) {
+        lock.lock()
+        stored.append(line)
+        if stored.count > limit { stored.removeFirst(stored.count - limit) }
+        lock.unlock()
+    }
+
+    var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }
