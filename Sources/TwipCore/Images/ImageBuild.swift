@@ -97,7 +97,7 @@ extension ImageBuild {
             }
             result.unicodeScalars.append(scalar)
         }
-        return result.trimmingCharacters(in: .whitespaces)
+        return result.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
