@@ -94,40 +94,77 @@ struct SetupCommand: AsyncParsableCommand {
         return version
     }
 
-    /// Starts dockerd detached from this process (its own session), so it outlives `twip setup`.
+    /// Starts dockerd in a session of its own, its output appended to the log, so it outlives `twip setup`.
+    ///
+    /// posix_spawn rather than Foundation's Process: the daemon must not inherit a pipe nor be waited for.
     static func startDaemon(socket: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd") else {
-            throw OperationFailed("/usr/sbin/dockerd not found; install docker.io (`apt-get install docker.io`)")
+        let executable = "/usr/sbin/dockerd"
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw OperationFailed("\(executable) not found; install docker.io (`apt-get install docker.io`)")
         }
         // A socket file left by an engine that is gone would make dockerd refuse to start.
         try? FileManager.default.removeItem(atPath: socket)
-        try run(
-            "/usr/bin/setsid",
-            ["-f", "/bin/sh", "-c", "exec /usr/sbin/dockerd -H unix://\(socket) >>\(logPath) 2>&1 </dev/null"],
-            quiet: true)
+        try spawnDetached([executable, "-H", "unix://\(socket)"], log: logPath)
+    }
+
+    /// Spawns `arguments` in a new session with standard input from /dev/null and output appended to `log`.
+    static func spawnDetached(_ arguments: [String], log: String) throws {
+        var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawnattr_init(&attributes)
+        posix_spawn_file_actions_init(&actions)
+        defer {
+            posix_spawnattr_destroy(&attributes)
+            posix_spawn_file_actions_destroy(&actions)
+        }
+        // POSIX_SPAWN_SETSID (glibc 2.26+): the child leads a new session, detached from twip's terminal.
+        posix_spawnattr_setflags(&attributes, Int16(0x80))
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for pointer in argv { free(pointer) } }
+        var pid = pid_t()
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        guard status == 0 else {
+            throw OperationFailed("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
+        }
     }
 
     /// Runs a program, failing with its output when it exits non-zero.
+    ///
+    /// Output goes to a temporary file, not a pipe: a daemon started by a package's install script must not be
+    /// able to keep twip waiting for the end of a pipe it inherited.
     @discardableResult
     static func run(
         _ executable: String, _ arguments: [String], quiet: Bool, capture: Bool = false,
         environment: [String: String] = [:]
     ) throws -> String {
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("twip-\(UUID().uuidString).log")
+        guard FileManager.default.createFile(atPath: logURL.path, contents: nil),
+            let log = try? FileHandle(forWritingTo: logURL)
+        else {
+            throw OperationFailed("cannot create a temporary file for the output of \(executable)")
+        }
+        defer {
+            try? log.close()
+            try? FileManager.default.removeItem(at: logURL)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardOutput = log
+        process.standardError = log
         process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
             throw OperationFailed("cannot run \(executable): \(error.localizedDescription)")
         }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let output = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
         if process.terminationStatus != 0 && !capture {
             let tail = output.split(separator: "\n").suffix(5).joined(separator: " | ")
             throw OperationFailed("\(executable) \(arguments.joined(separator: " ")) failed: \(tail)")
