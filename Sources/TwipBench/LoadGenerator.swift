@@ -4,7 +4,8 @@ import NIOPosix
 import Synchronization
 
 /// Runs a benchmark: C connection slots spread over one event loop per core, each driven by a
-/// ``ConnectionStateMachine``, with latencies recorded per loop and merged at the end.
+/// ``ConnectionStateMachine``, with latencies recorded per loop and merged at the end. Runs without
+/// keep-alive and without a rate use the leaner epoll engine instead (one connection per request).
 public struct LoadGenerator: Sendable {
     /// What a progress callback is told about once a second.
     public struct Progress: Sendable {
@@ -31,6 +32,10 @@ public struct LoadGenerator: Sendable {
     /// event loop about once a second.
     public func run(progress: (@Sendable (Progress) -> Void)? = nil) async throws -> BenchResult {
         let address = try Self.resolve(configuration.target)
+        if !configuration.keepAlive, configuration.rate == nil {
+            // A connection per request: plain sockets over epoll, no NIO channel per connection.
+            return try await LeanEngine.run(configuration: configuration, address: address, progress: progress)
+        }
         let threads = configuration.threads ?? System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(threads, configuration.concurrency))
         do {
@@ -150,6 +155,36 @@ final class SharedRun: Sendable {
         return remaining.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
     }
 
+    /// Adds how a request ended to `tally`; `startedAt` is when it was sent (or due, with a rate).
+    func record(
+        _ outcome: ConnectionStateMachine.Outcome, into tally: inout BenchResult, startedAt: UInt64, now: UInt64
+    ) {
+        switch outcome {
+        case .failure(let kind):
+            tally.failureCounts[kind, default: 0] += 1
+        case .response(let response):
+            tally.responses += 1
+            tally.bytes += response.receivedLength
+            tally.bodyBytes += response.bodyLength
+            tally.statusCounts[response.status, default: 0] += 1
+            if response.keepAlive { tally.keepAliveResponses += 1 }
+            if let server = response.server, tally.server == nil { tally.server = server }
+            let microseconds = now > startedAt ? (now - startedAt) / 1000 : 0
+            tally.latency.record(microseconds)
+            if (200..<300).contains(response.status) {
+                let expected = documentLength.compareExchange(
+                    expected: -1, desired: response.bodyLength, ordering: .relaxed)
+                if expected.exchanged {
+                    tally.documentLength = response.bodyLength
+                } else if expected.original != response.bodyLength {
+                    tally.failureCounts[.length, default: 0] += 1
+                }
+            } else {
+                tally.non2xx += 1
+            }
+        }
+    }
+
     func progress() -> LoadGenerator.Progress {
         let elapsed = Double(NIODeadline.now().uptimeNanoseconds - startNanoseconds) / 1e9
         return .init(
@@ -245,30 +280,7 @@ final class Worker: @unchecked Sendable {
 
     /// Records how a request ended; `startedAt` is when it was sent (or due, with a rate).
     func record(_ outcome: ConnectionStateMachine.Outcome, startedAt: UInt64, now: UInt64) {
-        switch outcome {
-        case .failure(let kind):
-            tally.failureCounts[kind, default: 0] += 1
-        case .response(let response):
-            tally.responses += 1
-            tally.bytes += response.receivedLength
-            tally.bodyBytes += response.bodyLength
-            tally.statusCounts[response.status, default: 0] += 1
-            if response.keepAlive { tally.keepAliveResponses += 1 }
-            if let server = response.server, tally.server == nil { tally.server = server }
-            let microseconds = now > startedAt ? (now - startedAt) / 1000 : 0
-            tally.latency.record(microseconds)
-            if (200..<300).contains(response.status) {
-                let expected = shared.documentLength.compareExchange(
-                    expected: -1, desired: response.bodyLength, ordering: .relaxed)
-                if expected.exchanged {
-                    tally.documentLength = response.bodyLength
-                } else if expected.original != response.bodyLength {
-                    tally.failureCounts[.length, default: 0] += 1
-                }
-            } else {
-                tally.non2xx += 1
-            }
-        }
+        shared.record(outcome, into: &tally, startedAt: startedAt, now: now)
     }
 }
 

@@ -213,6 +213,55 @@ private func configuration(port: Int, path: String = "/", _ change: (inout Bench
         #expect(result.everyRequestFailed)
     }
 
+    @Test func refusedConnectionsAreCountedOnTheKeepAliveAndRatePathsToo() async throws {
+        let closedPort = try LoopbackListener(listen: false)
+        for keepAlive in [true, false] {
+            let generator = try LoadGenerator(
+                configuration: configuration(port: closedPort.port) { c in
+                    c.requests = 20
+                    c.concurrency = 2
+                    c.keepAlive = keepAlive
+                    c.rate = keepAlive ? nil : 2000
+                })
+            let result = try await generator.run()
+            #expect(result.failureCounts[.connect] == 20)
+            #expect(result.responses == 0)
+        }
+    }
+
+    @Test(.enabled(if: hasNginx))
+    func aDurationRunWithoutKeepAliveOpensOneConnectionPerRequest() async throws {
+        let nginx = try LoopbackNginx()
+        defer { nginx.stop() }
+        let generator = try LoadGenerator(
+            configuration: configuration(port: nginx.port) { c in
+                c.duration = 0.4
+                c.concurrency = 3
+            })
+        let result = try await generator.run()
+        #expect(result.duration >= 0.4 && result.duration < 2)
+        #expect(result.responses > 50)
+        #expect(result.failedRequests == 0)
+        #expect(result.connections == result.responses)
+        #expect(result.latencyCount == result.responses)
+    }
+
+    @Test func cancellingARunWithoutKeepAliveEndsItPromptly() async throws {
+        // Listening but never accepting: every request hangs until cancelled.
+        let server = try LoopbackListener()
+        let generator = try LoadGenerator(
+            configuration: configuration(port: server.port) { c in
+                c.duration = 30
+                c.concurrency = 2
+            })
+        let started = Date()
+        let task = Task { try await generator.run() }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(Date().timeIntervalSince(started) < 3)
+    }
+
     @Test func aServerThatClosesEarlyCountsReceiveFailures() async throws {
         let server = try LoopbackListener()
         server.serve(reply: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", count: 6)
