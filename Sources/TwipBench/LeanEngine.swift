@@ -18,8 +18,10 @@ enum LeanEngine {
         configuration: BenchConfiguration, address: SocketAddress,
         progress: (@Sendable (LoadGenerator.Progress) -> Void)?
     ) async throws -> BenchResult {
-        let threadCount = max(
-            1, min(configuration.threads ?? System.coreCount, configuration.concurrency, System.coreCount))
+        // One thread by default, like ab: a new connection per request costs the kernel far more than twip, and
+        // on a small machine a second generator thread takes a core from the server it measures (measured with
+        // bench/http-load.sh on 2 cores: 1 thread 10.8-13.8k req/s, 2 threads 8.6-11.7k). --threads raises it.
+        let threadCount = max(1, min(configuration.threads ?? 1, configuration.concurrency, System.coreCount))
         let shared = SharedRun(configuration: configuration, start: NIODeadline.now())
         let control = LeanControl()
         let request = configuration.encodedRequest()
