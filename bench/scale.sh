@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Steady load through the production entry port while web scales 1 -> 3 -> 1.
+# Steady load through an environment's entry port (ENVIRONMENT=prod by default, or train) while web scales 1 -> 3 -> 1.
 # Reports requests, non-2xx/3xx answers, socket errors and p99 latency before, during and after scaling.
 # Needs a running engine, twip's images built (`twip base`, `twip prod build`) and wrk (Debian package).
 # Load goes only to 127.0.0.1.
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 TWIP=${TWIP:-.build/debug/twip}
 export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-18080}
 export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18936}
+ENVIRONMENT=${ENVIRONMENT:-prod}
 PHASE_SECONDS=${PHASE_SECONDS:-10}
 CONNECTIONS=${CONNECTIONS:-10}
 URL="http://127.0.0.1:${TWIP_HTTP_PORT}/Read.action"
@@ -16,8 +17,8 @@ trap 'rm -rf "$out"' EXIT
 
 command -v wrk >/dev/null || { echo "bench/scale.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
-"$TWIP" prod up --wait --timeout 180
-"$TWIP" prod scale web=1
+"$TWIP" "$ENVIRONMENT" up --wait --timeout 180
+"$TWIP" "$ENVIRONMENT" scale web=1
 
 run_wrk() { # name seconds
     wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency "$URL" >"$out/$1.txt" 2>&1
@@ -30,8 +31,8 @@ wrk -t1 -c"$CONNECTIONS" -d600s --latency "$URL" >"$out/during.txt" 2>&1 &
 wrk_pid=$!
 sleep 2
 scale_start=$(date +%s.%N)
-"$TWIP" prod scale web=3
-"$TWIP" prod scale web=1
+"$TWIP" "$ENVIRONMENT" scale web=3
+"$TWIP" "$ENVIRONMENT" scale web=1
 scale_end=$(date +%s.%N)
 sleep 2
 kill -INT "$wrk_pid"

@@ -59,6 +59,8 @@ print(sum(1 for r in rows if r["service"] == "web" and r["state"] == "running" a
 check "three healthy web replicas after scale web=3 (got $healthy)" test "$healthy" = 3
 served=$(for i in $(seq 1 30); do curl -fsS -D - -o /dev/null "$(url /)" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-served-by"{print $2}'; done | sort -u | wc -l)
 check "cookieless requests reach more than one replica (got $served)" test "$served" -gt 1
+check "train scales web 1 -> 3 -> 1 under load with no failed request" \
+    env TWIP="$TWIP" ENVIRONMENT=train PHASE_SECONDS=3 bench/scale.sh
 must "$TWIP" train down
 
 must "$TWIP" prod build
