@@ -69,7 +69,8 @@ let package = Package(
         ),
         .executableTarget(name: "twip", dependencies: ["TwipCommands"], swiftSettings: strict),
         .testTarget(name: "TwipYAMLTests", dependencies: ["TwipYAML"], swiftSettings: strict),
-        .testTarget(name: "TwipStackTests", dependencies: ["TwipStack", "TwipYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "TwipStackTests", dependencies: ["TwipStack", "TwipYAML"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "DockerEngineTests",
             dependencies: [

@@ -110,7 +110,9 @@ final class LeanLoop: @unchecked Sendable {
             // Only the very first slot asks for the Server header: one string per run, not per request.
             let claim = shared.serverClaimed.compareExchange(expected: false, desired: true, ordering: .relaxed)
             slots.append(
-                Slot(machine: ConnectionStateMachine(keepAlive: false, isHead: shared.isHead, captureServer: claim.exchanged)))
+                Slot(
+                    machine: ConnectionStateMachine(
+                        keepAlive: false, isHead: shared.isHead, captureServer: claim.exchanged)))
         }
     }
 
@@ -188,7 +190,8 @@ final class LeanLoop: @unchecked Sendable {
         case .finished(let outcome, _):
             // Without keep-alive every finished request ends its connection, even one the server closed.
             closeSocket(index)
-            shared.record(outcome, into: &tally, startedAt: slots[index].startedAt, now: NIODeadline.now().uptimeNanoseconds)
+            shared.record(
+                outcome, into: &tally, startedAt: slots[index].startedAt, now: NIODeadline.now().uptimeNanoseconds)
             ready.append(index)
         }
     }

@@ -64,7 +64,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Allow targets that are not loopback addresses.")
     var allowRemote = false
 
-    @Option(help: "Load generator threads (default 1, like ab and wrk -t1; more only helps against a server on other cores).")
+    @Option(
+        help:
+            "Load generator threads (default 1, like ab and wrk -t1; more only helps against a server on other cores).")
     var threads: Int?
 
     func run() async throws {

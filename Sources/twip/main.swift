@@ -1,7 +1,7 @@
 import TwipCommands
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let status = await CLI.run(Array(CommandLine.arguments.dropFirst()))

@@ -24,7 +24,8 @@ import Testing
         ["train", "logs", "-f", "web"], ["train", "up", "--wait", "--timeout", "60"], ["prod", "scale", "web=3"],
         ["prod", "ps", "--format", "json"], ["prod", "down", "--volumes"], ["train", "restart", "web"],
         ["train", "build", "-q"], ["train", "config"], ["-f", "x.yml", "up"], ["status", "--format", "json"],
-        ["test", "train", "/Read.action"], ["train", "test", "/"], ["pack", "prod", "--registry", "r:5000", "--no-push"],
+        ["test", "train", "/Read.action"], ["train", "test", "/"],
+        ["pack", "prod", "--registry", "r:5000", "--no-push"],
         ["clean", "all", "--base"], ["images"], ["setup"], ["base", "--force"], ["bench", "http://127.0.0.1:1/", "-k"],
         ["prod", "bench", "-n", "10", "-c", "2"],
     ])

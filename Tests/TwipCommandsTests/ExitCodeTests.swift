@@ -35,7 +35,8 @@ import Testing
     }
 
     static func stackFile(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("twip-cli-\(UUID().uuidString).yml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("twip-cli-\(UUID().uuidString).yml")
+            .path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -69,7 +70,8 @@ import Testing
     }
 
     @Test func everyProblemOfAFileIsReportedOnItsOwnLine() throws {
-        let path = try Self.stackFile("services:\n  web:\n    imgae: x\n    restart: sometimes\n  Bad Name:\n    image: y\n")
+        let path = try Self.stackFile(
+            "services:\n  web:\n    imgae: x\n    restart: sometimes\n  Bad Name:\n    image: y\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let outcome = try Self.twip(["-f", path, "config"])
         #expect(outcome.status == 2)
@@ -96,7 +98,8 @@ import Testing
 
     @Test(arguments: ["prod", "train"])
     func theComposeFilesOfTheOldToolAreAccepted(environment: String) throws {
-        let path = Self.root.appendingPathComponent("Tests/TwipStackTests/Fixtures/\(environment)/docker-compose.yml").path
+        let path = Self.root.appendingPathComponent("Tests/TwipStackTests/Fixtures/\(environment)/docker-compose.yml")
+            .path
         try #require(FileManager.default.fileExists(atPath: path))
         let outcome = try Self.twip(["-f", path, "config"])
         #expect(outcome.status == 0, "\(path): \(outcome.error)")

@@ -74,7 +74,8 @@ struct DeploymentEngineTests {
             let first = deployment(client, stack(replicas: 1))
             try await first.up(wait: true, timeout: .seconds(60))
             let before = try await client.inspectContainer("\(environment)-web-1").id
-            let changed = deployment(client, stack(replicas: 1, command: ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"]))
+            let changed = deployment(
+                client, stack(replicas: 1, command: ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"]))
             let plan = try await changed.up(wait: true, timeout: .seconds(60))
             #expect(plan.actions.count == 1)
             let after = try await client.inspectContainer("\(environment)-web-1").id

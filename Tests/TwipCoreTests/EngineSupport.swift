@@ -12,7 +12,10 @@ enum EngineSupport {
         let semaphore = DispatchSemaphore(value: 0)
         let box = Box()
         Task.detached {
-            guard let client = try? DockerClient() else { semaphore.signal(); return }
+            guard let client = try? DockerClient() else {
+                semaphore.signal()
+                return
+            }
             box.value = (try? await client.ping()) != nil
             try? await client.shutdown()
             semaphore.signal()
@@ -44,7 +47,8 @@ enum EngineSupport {
     static func ensureImage(_ client: DockerClient) async throws {
         if (try? await client.inspectImage(image)) != nil { return }
         #expect(FileManager.default.fileExists(atPath: "/bin/busybox"), "apt-get install -y busybox-static")
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("twiptest-core-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("twiptest-core-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: root) }
         for folder in ["bin", "tmp", "www", "etc"] {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)

@@ -50,7 +50,8 @@ import Testing
 
     @Test func unhealthyCarriesTheLastHealthCheckOutput() {
         let verdict = Readiness.judge(
-            ContainerSnapshot(state: .running, health: .unhealthy, lastHealthOutput: "wget: server returned error: HTTP/1.1 503\n"),
+            ContainerSnapshot(
+                state: .running, health: .unhealthy, lastHealthOutput: "wget: server returned error: HTTP/1.1 503\n"),
             initialRestarts: 0)
         #expect(verdict == .failed("unhealthy: last health check: wget: server returned error: HTTP/1.1 503"))
     }

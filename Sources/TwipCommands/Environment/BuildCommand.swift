@@ -46,7 +46,9 @@ struct BuildCommand: AsyncParsableCommand {
         for result in results {
             let id = result.imageID.replacingOccurrences(of: "sha256:", with: "").prefix(12)
             Terminal.standardOutput.write(
-                String(format: "built %@ (%@) for service %@ in %.1f s\n", result.image, String(id), result.service, result.seconds))
+                String(
+                    format: "built %@ (%@) for service %@ in %.1f s\n", result.image, String(id), result.service,
+                    result.seconds))
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import DockerEngine
+import Foundation
 import TwipCore
 
 /// `twip ENV logs`: every replica's output, each line prefixed by its container name.

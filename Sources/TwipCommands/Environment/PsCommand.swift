@@ -86,7 +86,8 @@ struct PsCommand: AsyncParsableCommand {
         let loaded = try stackOptions.load()
         let names = EnvironmentNames(environment: loaded.environment)
         let rows = try await withEngine { client in
-            try await client.listContainers(all: true, filters: .labels([names.labelFilter])).compactMap(ContainerRow.init)
+            try await client.listContainers(all: true, filters: .labels([names.labelFilter])).compactMap(
+                ContainerRow.init)
         }
         .sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
         switch format {
@@ -97,7 +98,10 @@ struct PsCommand: AsyncParsableCommand {
                 table(
                     ["SERVICE", "REPLICA", "NAME", "STATE", "HEALTH", "PORTS", "IMAGE"],
                     rows.map {
-                        [$0.service, String($0.replica), $0.name, $0.state, $0.health, $0.ports.joined(separator: ", "), $0.image]
+                        [
+                            $0.service, String($0.replica), $0.name, $0.state, $0.health,
+                            $0.ports.joined(separator: ", "), $0.image,
+                        ]
                     }))
         }
     }

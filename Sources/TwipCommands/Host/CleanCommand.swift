@@ -28,7 +28,8 @@ struct CleanCommand: AsyncParsableCommand {
             var reclaimed: Int64 = 0
             var removed = 0
             let containers = try await client.listContainers(all: true, filters: .labels([TwipLabel.environment]))
-            for container in containers where scope == .all || ["exited", "dead", "created"].contains(container.state ?? "") {
+            for container in containers
+            where scope == .all || ["exited", "dead", "created"].contains(container.state ?? "") {
                 try await client.removeContainer(container.id, force: true)
                 Terminal.standardOutput.write("removed container \(container.name ?? container.id)\n")
                 removed += 1
@@ -57,13 +58,17 @@ struct CleanCommand: AsyncParsableCommand {
             for label in [TwipLabel.environment, TwipLabel.base] {
                 let report = try await client.pruneImages(filters: ["dangling": ["true"], "label": [label]])
                 for item in report.imagesDeleted ?? [] {
-                    if let deleted = item.deleted { Terminal.standardOutput.write("removed dangling image \(deleted)\n") }
+                    if let deleted = item.deleted {
+                        Terminal.standardOutput.write("removed dangling image \(deleted)\n")
+                    }
                 }
                 reclaimed += report.spaceReclaimed
                 removed += report.imagesDeleted?.count ?? 0
             }
             Terminal.standardOutput.write(
-                String(format: "%d object(s) removed; up to %.1f MB reclaimed (images share layers)\n", removed, Double(reclaimed) / 1_000_000))
+                String(
+                    format: "%d object(s) removed; up to %.1f MB reclaimed (images share layers)\n", removed,
+                    Double(reclaimed) / 1_000_000))
         }
     }
 }

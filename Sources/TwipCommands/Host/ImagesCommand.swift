@@ -41,7 +41,9 @@ func age(since created: Int64, now: Date = Date()) -> String {
     let seconds = max(0, Int(now.timeIntervalSince1970) - Int(created))
     let (value, unit): (Int, String) =
         seconds < 60
-        ? (seconds, "second") : seconds < 3600 ? (seconds / 60, "minute") : seconds < 86400 ? (seconds / 3600, "hour") : (seconds / 86400, "day")
+        ? (seconds, "second")
+        : seconds < 3600
+            ? (seconds / 60, "minute") : seconds < 86400 ? (seconds / 3600, "hour") : (seconds / 86400, "day")
     return "\(value) \(unit)\(value == 1 ? "" : "s") ago"
 }
 

@@ -75,7 +75,8 @@ struct PackCommand: AsyncParsableCommand {
                     _ = try await client.inspectImage(source)
                 } catch let error as EngineError where error.isNotFound {
                     throw OperationFailed(
-                        "image \(source) of service \(service.name) does not exist: run `twip \(loaded.environment) build`")
+                        "image \(source) of service \(service.name) does not exist: run `twip \(loaded.environment) build`"
+                    )
                 }
                 try await client.tagImage(source, repository: repository, tag: tag)
                 if !json { Terminal.standardOutput.write("tagged \(source) as \(repository):\(tag)\n") }

@@ -69,7 +69,8 @@ struct SetupCommand: AsyncParsableCommand {
             }
             try await Task.sleep(for: .milliseconds(500))
         }
-        let tail = (try? String(contentsOfFile: Self.logPath, encoding: .utf8))?
+        let tail =
+            (try? String(contentsOfFile: Self.logPath, encoding: .utf8))?
             .split(separator: "\n").suffix(3).joined(separator: " | ") ?? ""
         throw OperationFailed("dockerd did not answer at \(path) within \(timeout) s; its log says: \(tail)")
     }

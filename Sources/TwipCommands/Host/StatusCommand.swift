@@ -43,7 +43,9 @@ struct StatusCommand: AsyncParsableCommand {
             let rows = try await client.listContainers(all: true, filters: .labels([TwipLabel.environment]))
                 .compactMap(ContainerRow.init)
             var environments: [EnvironmentStatus] = []
-            for (environment, containers) in Dictionary(grouping: rows, by: \.environment).sorted(by: { $0.key < $1.key }) {
+            for (environment, containers) in Dictionary(grouping: rows, by: \.environment).sorted(by: {
+                $0.key < $1.key
+            }) {
                 let path = "stacks/\(environment).yml"
                 let stack = try? StackLoader().load(path: path).stack
                 let roles = stack.map { ProxyRole.roles(in: $0).roles } ?? []
@@ -74,7 +76,7 @@ struct StatusCommand: AsyncParsableCommand {
                 environments.append(
                     EnvironmentStatus(environment: environment, stack: stack == nil ? nil : path, services: services))
             }
-            let engine = "Docker Engine \(version.version ?? "?") (API \(version.apiVersion ?? "?")) at \(client.host)"
+            let engine = "Docker Engine \(version.version) (API \(version.apiVersion)) at \(client.host)"
             return Report(engine: engine, settings: settings, environments: environments)
         }
         switch format {

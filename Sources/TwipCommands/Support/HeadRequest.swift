@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One plain HTTP/1.1 request on loopback that reads only the status line and headers, like `curl -I -X GET`.
@@ -38,7 +38,8 @@ struct HeadRequest {
         guard connected == 0 else {
             throw Failure(description: "no answer from http://\(address): \(String(cString: strerror(errno)))")
         }
-        let request = "GET \(path) HTTP/1.1\r\nHost: \(address)\r\nUser-Agent: twip\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        let request =
+            "GET \(path) HTTP/1.1\r\nHost: \(address)\r\nUser-Agent: twip\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         let sent = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, request.utf8.count, 0) }
         guard sent == request.utf8.count else {
             throw Failure(description: "http://\(address)\(path): could not send the request")

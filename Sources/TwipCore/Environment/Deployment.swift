@@ -1,6 +1,6 @@
 public import DockerEngine
-public import TwipStack
 public import Foundation
+public import TwipStack
 
 /// Brings one environment on the engine in line with its stack: up, scale, down, and the proxy following.
 public struct Deployment: Sendable {
@@ -276,7 +276,8 @@ public struct Deployment: Sendable {
                 group.addTask {
                     let grace = stack.service(named: container.service)?.stopGracePeriod
                     if container.state == .running || container.state == .restarting {
-                        try await client.stopContainer(container.id, timeout: grace.map { Int($0.components.seconds) } ?? 10)
+                        try await client.stopContainer(
+                            container.id, timeout: grace.map { Int($0.components.seconds) } ?? 10)
                     }
                     try await client.removeContainer(container.id, force: true)
                     report("\(container.name) removed (\(reason))")
@@ -306,7 +307,8 @@ public struct Deployment: Sendable {
         let observed = try await observe()
         for role in proxies {
             for proxy in observed where proxy.service == role.service && proxy.state == .running {
-                let backends = try await writeProxyConfig(role, into: proxy.id, excluding: excluding, observed: observed)
+                let backends = try await writeProxyConfig(
+                    role, into: proxy.id, excluding: excluding, observed: observed)
                 if let endpoint = role.runtime {
                     let runtime = HAProxyRuntime(client: client, container: proxy.id, endpoint: endpoint)
                     for backend in backends {
@@ -423,7 +425,9 @@ public struct Deployment: Sendable {
         let deadline = ContinuousClock.now + timeout
         if wait { try await waitUntilReady(services: Array(counts.keys), deadline: deadline) }
         for (name, count) in counts.sorted(by: { $0.key < $1.key }) {
-            report("\(name): \(count) replica\(count == 1 ? "" : "s")\(plan.actions(for: name).isEmpty ? " (unchanged)" : "")")
+            report(
+                "\(name): \(count) replica\(count == 1 ? "" : "s")\(plan.actions(for: name).isEmpty ? " (unchanged)" : "")"
+            )
         }
     }
 

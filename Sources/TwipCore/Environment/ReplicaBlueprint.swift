@@ -1,6 +1,6 @@
 public import DockerEngine
-public import TwipStack
 import Foundation
+public import TwipStack
 
 /// Turns a service of the stack into the engine's create body for one of its replicas.
 public struct ReplicaBlueprint: Sendable {
@@ -82,7 +82,8 @@ public struct ReplicaBlueprint: Sendable {
                 if let source = mount.source {
                     binds.append("\(names.volume(source)):\(mount.target)\(mode)")
                 } else {
-                    mounts.append(DockerEngine.Mount(type: "volume", source: nil, target: mount.target, readOnly: mount.readOnly))
+                    mounts.append(
+                        DockerEngine.Mount(type: "volume", source: nil, target: mount.target, readOnly: mount.readOnly))
                 }
             case .tmpfs:
                 tmpfs[mount.target] = ""

@@ -1,6 +1,6 @@
 public import DockerEngine
-public import TwipStack
 import Foundation
+public import TwipStack
 
 /// Builds the images of an environment's services through the engine, independent images concurrently.
 public struct ImageBuild: Sendable {
@@ -53,7 +53,8 @@ public struct ImageBuild: Sendable {
                     let id: String
                     let recent = RecentLines(limit: 6)
                     do {
-                        id = try await client.buildImage(context: try context.stream().body, options: options) { message in
+                        id = try await client.buildImage(context: try context.stream().body, options: options) {
+                            message in
                             if let text = message.stream {
                                 for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
                                     recent.append(String(line))

@@ -59,7 +59,9 @@ public struct ProxyRole: Sendable, Hashable {
             }
             let kindText = fields["kind"].flatMap(text)
             guard let kindText, let kind = ProxyKind(rawValue: kindText) else {
-                problems.append("\(path).kind: expected one of haproxy, nginx, got \(fields["kind"].flatMap(text).map { "\"\($0)\"" } ?? "nothing")")
+                problems.append(
+                    "\(path).kind: expected one of haproxy, nginx, got \(fields["kind"].flatMap(text).map { "\"\($0)\"" } ?? "nothing")"
+                )
                 continue
             }
             guard let configPath = fields["config"].flatMap(text), configPath.hasPrefix("/") else {
@@ -96,7 +98,8 @@ public struct ProxyRole: Sendable, Hashable {
                     problems.append("\(backendPath).sticky: expected true or false")
                     continue
                 }
-                backends.append(Backend(service: entry.key, port: port, healthPath: health, sticky: stickyText == "true"))
+                backends.append(
+                    Backend(service: entry.key, port: port, healthPath: health, sticky: stickyText == "true"))
             }
             if kind == .nginx && backends.count > 1 {
                 problems.append("\(path).backends: an nginx proxy includes one upstream file, so it takes one backend")
