@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "TwipCommands",
             dependencies: [
-                "TwipStack", "DockerEngine", "TwipCore", "TwipBench",
+                "TwipStack", "TwipCore", "TwipBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,17 +70,22 @@ let package = Package(
         .executableTarget(name: "twip", dependencies: ["TwipCommands"], swiftSettings: strict),
         .testTarget(name: "TwipYAMLTests", dependencies: ["TwipYAML"], swiftSettings: strict),
         .testTarget(
-            name: "TwipStackTests", dependencies: ["TwipStack", "TwipYAML"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "TwipStackTests", dependencies: ["TwipStack", "TwipYAML"], exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .target(
+            name: "EngineTestSupport", dependencies: ["DockerEngine"], path: "Tests/EngineTestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "DockerEngineTests",
             dependencies: [
-                "DockerEngine",
+                "DockerEngine", "EngineTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "TwipCoreTests", dependencies: ["TwipCore", "TwipStack", "DockerEngine"], swiftSettings: strict),
+            name: "TwipCoreTests", dependencies: ["TwipCore", "TwipStack", "DockerEngine", "EngineTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "TwipBenchTests", dependencies: ["TwipBench"], swiftSettings: strict),
         .testTarget(
             name: "TwipCommandsTests",

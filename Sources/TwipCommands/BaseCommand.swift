@@ -1,5 +1,4 @@
 import ArgumentParser
-import DockerEngine
 import Foundation
 import TwipCore
 
@@ -37,31 +36,12 @@ struct BaseCommand: AsyncParsableCommand {
         } catch {
             throw UsageError(error.description)
         }
-        let engine = DockerClient(host: try DockerHost(environment: ProcessInfo.processInfo.environment))
         let options = BaseImageBuilder.Options(
             mirror: mirror, suite: suite, workDirectory: URL(fileURLWithPath: workDir), force: force)
-        let builder = BaseImageBuilder(options: options, engine: engine)
-        do {
-            let outcomes = try await builder.build(recipes) { line in
-                Terminal.standardOutput.write(line + "\n")
-            }
-            try? await engine.shutdown()
-            let built = outcomes.filter { if case .built = $0 { return true } else { return false } }.count
-            Terminal.standardOutput.write("base images: \(built) built, \(outcomes.count - built) kept\n")
-        } catch {
-            try? await engine.shutdown()
-            if let unreachable = error as? EngineUnreachable {
-                throw BaseEngineUnreachable(message: unreachable.description)
-            }
-            if let failure = error as? BaseImageError { throw OperationFailed(failure.description) }
-            throw OperationFailed("\(error)")
+        let outcomes = try await EngineSession.with(ping: false) { session in
+            try await session.buildBaseImages(recipes, options: options) { Terminal.standardOutput.write($0 + "\n") }
         }
+        let built = outcomes.filter { if case .built = $0 { return true } else { return false } }.count
+        Terminal.standardOutput.write("base images: \(built) built, \(outcomes.count - built) kept\n")
     }
-}
-
-/// The engine could not be reached while building base images (exit 3).
-struct BaseEngineUnreachable: Reportable {
-    var message: String
-    var lines: [String] { [message] }
-    var exitCode: CLI.ExitCode { .engineUnreachable }
 }

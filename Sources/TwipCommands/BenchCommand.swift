@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TwipBench
+import TwipCore
 
 /// `twip bench`: load-tests an environment's entry point or an http URL and reports latency percentiles.
 struct BenchCommand: AsyncParsableCommand {
@@ -18,8 +19,6 @@ struct BenchCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
-
-    /// Finds an environment's entry point; replaced by the stack-aware resolver when it is wired in.
 
     @OptionGroup var stack: StackOptions
 
@@ -130,10 +129,12 @@ struct BenchCommand: AsyncParsableCommand {
                 throw UsageError("too many arguments: \(targets.joined(separator: " ")); expected [ENV|URL] [PATH]")
             }
             path = rest.first
-            if let environment, environment.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) == nil {
-                throw UsageError(
-                    "invalid environment name \"\(environment)\": use lowercase letters, digits, '-' and '_'"
-                        + " (a URL must start with http://)")
+            if let environment {
+                do {
+                    try EnvironmentNames.validate(environment)
+                } catch {
+                    throw UsageError("\(error.message) (a URL must start with http://)")
+                }
             }
             let base = try Self.entryURL(environment: environment, file: stack.file)
             do { target = try BenchTarget.parse(base) } catch { throw UsageError("\(error)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwipCore
 
 /// The entry point of the `twip` command line: argument rewriting, dispatch, and the one place
 /// where errors become text and exit codes.
@@ -96,6 +97,12 @@ public enum CLI {
                 Terminal.standardError.write("twip: error: \(line)\n")
             }
             return failure.exitCode.rawValue
+        }
+        if let failure = error as? any OperatorFailure {
+            for line in failure.lines {
+                Terminal.standardError.write("twip: error: \(line)\n")
+            }
+            return failure.kind.exitCode.rawValue
         }
         if error is CancellationError {
             Terminal.standardError.write("twip: interrupted; run the same command again to converge from here\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwipCore
 
 /// Which stack a command works on: `twip ENV ...` (stacks/ENV.yml) or `twip -f FILE ...`.
 struct StackOptions: ParsableArguments {
@@ -9,28 +10,14 @@ struct StackOptions: ParsableArguments {
     @Option(name: .customLong("file"), help: "A stack file to use instead of stacks/ENV.yml (`twip -f FILE ACTION`).")
     var file: String?
 
-    /// The stack file path and the environment name it stands for.
-    func resolve(defaultEnvironment: String? = nil) throws -> (path: String, environment: String) {
-        if let file {
-            let base = NSStringPath(path: file).lastComponentWithoutExtension
-            return (file, environment ?? base)
-        }
+    /// The stack file path, and the environment name when the command line fixes it (nil for `-f FILE`: the
+    /// stack's own name decides then).
+    func resolve(defaultEnvironment: String? = nil) throws -> (path: String, environment: String?) {
+        if let file { return (file, environment) }
         guard let name = environment ?? defaultEnvironment else {
             throw UsageError("no environment given; use `twip ENV ACTION` or `twip -f FILE ACTION`")
         }
-        guard name.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) != nil else {
-            throw UsageError("invalid environment name \"\(name)\": use lowercase letters, digits, '-' and '_'")
-        }
+        try EnvironmentNames.validate(name)
         return ("stacks/\(name).yml", name)
-    }
-}
-
-/// Minimal path helpers without pulling NSString bridging into every file.
-struct NSStringPath {
-    let path: String
-    var lastComponentWithoutExtension: String {
-        let last = path.split(separator: "/").last.map(String.init) ?? path
-        if let dot = last.lastIndex(of: "."), dot != last.startIndex { return String(last[..<dot]) }
-        return last
     }
 }

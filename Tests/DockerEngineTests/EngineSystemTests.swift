@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Testing
 
 @Suite(.enabled(if: EngineTestSupport.shouldRun, "needs a Docker engine (or CI=true to fail without one)"))

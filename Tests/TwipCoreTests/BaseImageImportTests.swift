@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 /// Imports a tiny root filesystem (static busybox, a file owned by 999) through the same path `twip base` uses.
 /// Runs whenever an engine answers, and always under CI=true, where a missing engine, busybox or root fails it.
-@Suite(.enabled(if: EngineSupport.shouldRun))
+@Suite(.enabled(if: EngineTestSupport.shouldRun))
 struct BaseImageImportTests {
     @Test func importedRootIsFoundByItsBaseLabelAndKeepsOwners() async throws {
         try #require(FileManager.default.fileExists(atPath: "/bin/busybox"), "apt-get install -y busybox-static")

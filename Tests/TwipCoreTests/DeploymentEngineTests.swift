@@ -1,12 +1,13 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import Testing
 import TwipStack
 
 @testable import TwipCore
 
-/// Deployment against the real engine, with busybox containers standing in for the web stack.
-@Suite(.serialized, .enabled(if: EngineSupport.shouldRun))
+/// Environment operations against the real engine, with busybox containers standing in for the web stack.
+@Suite(.serialized, .enabled(if: EngineTestSupport.shouldRun))
 struct DeploymentEngineTests {
     let environment = "tcore\(UInt16.random(in: 1000...65000))"
 
@@ -14,7 +15,7 @@ struct DeploymentEngineTests {
         -> Stack
     {
         let web = Service(
-            name: "web", image: EngineSupport.image,
+            name: "web", image: EngineTestSupport.image,
             command: command ?? ["httpd", "-f", "-p", "8080", "-h", "/www"],
             healthcheck: health
                 ?? Healthcheck(
@@ -25,10 +26,10 @@ struct DeploymentEngineTests {
         return Stack(name: environment, filePath: "/tmp/\(environment).yml", directory: "/tmp", services: [web] + extra)
     }
 
-    func deployment(_ client: DockerClient, _ stack: Stack, lines: LineSink = LineSink()) -> Deployment {
-        var deployment = Deployment(
-            client: client, stack: stack, environment: environment, proxies: [], processEnvironment: [:],
-            report: { lines.append($0) })
+    func deployment(_ client: DockerClient, _ stack: Stack, lines: LineSink = LineSink()) -> Environment {
+        var deployment = Environment(
+            session: EngineSession(client: client), stack: stack, name: environment, proxies: [],
+            processEnvironment: [:], report: { lines.append("\($0)") })
         deployment.drainTime = .milliseconds(100)
         deployment.pollInterval = .milliseconds(200)
         return deployment
@@ -40,7 +41,7 @@ struct DeploymentEngineTests {
     }
 
     @Test func upCreatesLabelledReplicasAndASecondUpChangesNothing() async throws {
-        try await EngineSupport.withEngine { client in
+        try await EngineTestSupport.withEngine { client in
             let deployment = deployment(client, stack())
             try await deployment.up(wait: true, timeout: .seconds(60))
             #expect(try await names(client) == ["\(environment)-web-1", "\(environment)-web-2"])
@@ -56,7 +57,7 @@ struct DeploymentEngineTests {
     }
 
     @Test func scaleUpThenDownKeepsReplicasNumberedFromOne() async throws {
-        try await EngineSupport.withEngine { client in
+        try await EngineTestSupport.withEngine { client in
             var deployment = deployment(client, stack(replicas: 1))
             try await deployment.up(wait: true, timeout: .seconds(60))
             try await deployment.scale(["web": 3], timeout: .seconds(60))
@@ -70,7 +71,7 @@ struct DeploymentEngineTests {
     }
 
     @Test func aChangedCommandRecreatesTheReplicas() async throws {
-        try await EngineSupport.withEngine { client in
+        try await EngineTestSupport.withEngine { client in
             let first = deployment(client, stack(replicas: 1))
             try await first.up(wait: true, timeout: .seconds(60))
             let before = try await client.inspectContainer("\(environment)-web-1").id
@@ -85,8 +86,8 @@ struct DeploymentEngineTests {
     }
 
     @Test func aServiceDroppedFromTheStackIsRemovedOnUp() async throws {
-        try await EngineSupport.withEngine { client in
-            let extra = Service(name: "worker", image: EngineSupport.image, command: ["sleep", "600"])
+        try await EngineTestSupport.withEngine { client in
+            let extra = Service(name: "worker", image: EngineTestSupport.image, command: ["sleep", "600"])
             let both = deployment(client, stack(replicas: 1, extra: [extra]))
             try await both.up(timeout: .seconds(60))
             #expect(try await names(client).count == 2)
@@ -98,7 +99,7 @@ struct DeploymentEngineTests {
     }
 
     @Test func aCrashLoopingReplicaFailsTheWaitInsteadOfStarting() async throws {
-        try await EngineSupport.withEngine { client in
+        try await EngineTestSupport.withEngine { client in
             let crashing = deployment(
                 client, stack(replicas: 1, command: ["sh", "-c", "echo starting; sleep 0.3; exit 3"]))
             await #expect(throws: DeploymentError.self) {
@@ -115,7 +116,7 @@ struct DeploymentEngineTests {
     }
 
     @Test func anUnhealthyReplicaFailsWithItsLastHealthCheckOutput() async throws {
-        try await EngineSupport.withEngine { client in
+        try await EngineTestSupport.withEngine { client in
             let sick = deployment(
                 client,
                 stack(
@@ -135,8 +136,8 @@ struct DeploymentEngineTests {
     }
 
     @Test func downLeavesForeignContainersAlone() async throws {
-        try await EngineSupport.withEngine { client in
-            var foreign = ContainerConfig(image: EngineSupport.image)
+        try await EngineTestSupport.withEngine { client in
+            var foreign = ContainerConfig(image: EngineTestSupport.image)
             foreign.cmd = ["sleep", "600"]
             let name = "twiptest-core-foreign-\(UInt16.random(in: 1000...65000))"
             let created = try await client.createContainer(name: name, config: foreign)
@@ -146,23 +147,5 @@ struct DeploymentEngineTests {
             #expect(try await client.inspectContainer(created.id).name == "/\(name)")
             try await client.removeContainer(created.id, force: true)
         }
-    }
-}
-
-/// Collects progress lines from a deployment.
-final class LineSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-
-    func append(_ line: String) {
-        lock.lock()
-        stored.append(line)
-        lock.unlock()
-    }
-
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }

@@ -3,8 +3,6 @@ import Testing
 @testable import TwipCore
 
 @Suite struct PlannerTests {
-    let planner = Planner()
-
     func container(
         _ service: String, _ replica: Int, hash: String = "h1", image: String = "sha256:img1",
         state: ObservedContainer.State = .running
@@ -19,26 +17,26 @@ import Testing
     }
 
     @Test func nothingExistingCreatesEveryReplica() {
-        let plan = planner.plan(desired: [web(2)], observed: [])
+        let plan = Planner.diff(desired: [web(2)], observed: [])
         #expect(plan.actions == [.create(service: "web", replica: 1), .create(service: "web", replica: 2)])
     }
 
     @Test func matchingStateIsAnEmptyPlan() {
         let observed = [container("web", 1), container("web", 2)]
-        let plan = planner.plan(desired: [web(2)], observed: observed)
+        let plan = Planner.diff(desired: [web(2)], observed: observed)
         #expect(plan.isEmpty)
         #expect(plan.unchanged.count == 2)
     }
 
     @Test func scaleUpCreatesOnlyTheMissingReplicas() {
-        let plan = planner.plan(desired: [web(3)], observed: [container("web", 1)])
+        let plan = Planner.diff(desired: [web(3)], observed: [container("web", 1)])
         #expect(plan.actions == [.create(service: "web", replica: 2), .create(service: "web", replica: 3)])
         #expect(plan.unchanged.map(\.replica) == [1])
     }
 
     @Test func scaleDownRemovesHighestReplicasFirst() {
         let observed = [container("web", 1), container("web", 2), container("web", 3)]
-        let plan = planner.plan(desired: [web(1)], observed: observed)
+        let plan = Planner.diff(desired: [web(1)], observed: observed)
         #expect(
             plan.actions == [
                 .remove(observed[2], reason: .scaledDown), .remove(observed[1], reason: .scaledDown),
@@ -47,14 +45,14 @@ import Testing
 
     @Test func scaleToZeroRemovesEveryReplica() {
         let observed = [container("web", 1), container("web", 2)]
-        let plan = planner.plan(desired: [web(0)], observed: observed)
+        let plan = Planner.diff(desired: [web(0)], observed: observed)
         #expect(plan.actions.count == 2)
         #expect(plan.actions.allSatisfy { if case .remove(_, .scaledDown) = $0 { true } else { false } })
     }
 
     @Test func configChangeRecreatesEveryReplica() {
         let observed = [container("web", 1), container("web", 2)]
-        let plan = planner.plan(desired: [web(2, hash: "h2")], observed: observed)
+        let plan = Planner.diff(desired: [web(2, hash: "h2")], observed: observed)
         #expect(
             plan.actions == [
                 .recreate(observed[0], reason: .configChanged), .recreate(observed[1], reason: .configChanged),
@@ -63,29 +61,29 @@ import Testing
 
     @Test func imageChangeRecreatesTheReplica() {
         let observed = [container("web", 1)]
-        let plan = planner.plan(desired: [web(1, image: "sha256:img2")], observed: observed)
+        let plan = Planner.diff(desired: [web(1, image: "sha256:img2")], observed: observed)
         #expect(plan.actions == [.recreate(observed[0], reason: .imageChanged)])
     }
 
     @Test func unknownImageDoesNotForceARecreate() {
-        let plan = planner.plan(desired: [web(1, image: nil)], observed: [container("web", 1)])
+        let plan = Planner.diff(desired: [web(1, image: nil)], observed: [container("web", 1)])
         #expect(plan.isEmpty)
     }
 
     @Test func stoppedReplicaIsStartedNotRecreated() {
         let stopped = container("web", 1, state: .exited)
-        let plan = planner.plan(desired: [web(1)], observed: [stopped])
+        let plan = Planner.diff(desired: [web(1)], observed: [stopped])
         #expect(plan.actions == [.start(stopped)])
     }
 
     @Test func orphanServiceContainersAreRemoved() {
         let orphan = container("cache", 1)
-        let plan = planner.plan(desired: [web(1)], observed: [container("web", 1), orphan])
+        let plan = Planner.diff(desired: [web(1)], observed: [container("web", 1), orphan])
         #expect(plan.actions == [.remove(orphan, reason: .orphan)])
     }
 
     @Test func orphansAreKeptWhenAskedTo() {
-        let plan = planner.plan(
+        let plan = Planner.diff(
             desired: [web(1)], observed: [container("web", 1), container("cache", 1)], keepOrphans: true)
         #expect(plan.isEmpty)
     }
@@ -94,7 +92,7 @@ import Testing
         let first = container("web", 1)
         var second = container("web", 1)
         second.id = "zzz"
-        let plan = planner.plan(desired: [web(1)], observed: [second, first])
+        let plan = Planner.diff(desired: [web(1)], observed: [second, first])
         #expect(plan.actions == [.remove(second, reason: .duplicate)])
     }
 }

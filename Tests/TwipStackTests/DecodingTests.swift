@@ -249,6 +249,29 @@ func writeFile(_ path: String, _ text: String) throws {
               extra: {image: busybox}
             """
         ).stack
-        #expect(stack.startOrder().map(\.name) == ["db", "web", "static", "proxy", "extra"])
+        #expect(stack.startWaves() == [["db", "extra"], ["web"], ["static"], ["proxy"]])
+        #expect(stack.startWaves(of: ["proxy", "static"]) == [["static"], ["proxy"]])
+    }
+
+    @Test func servicesStartAfterTheirDependencies() {
+        let waves = Stack.waves([
+            (name: "proxy", dependsOn: ["static", "web"]), (name: "static", dependsOn: []),
+            (name: "web", dependsOn: []),
+        ])
+        #expect(waves == [["static", "web"], ["proxy"]])
+    }
+
+    @Test func dependenciesOutsideTheSelectionAreIgnored() {
+        #expect(Stack.waves([(name: "proxy", dependsOn: ["web"])]) == [["proxy"]])
+    }
+
+    @Test func aCycleEndsUpInOneLastWaveInsteadOfBeingDropped() {
+        let waves = Stack.waves([(name: "a", dependsOn: ["b"]), (name: "b", dependsOn: ["a"])])
+        #expect(waves == [["a", "b"]])
+    }
+
+    @Test func aLongDependencyChainDoesNotRecurse() {
+        let chain = (0..<50_000).map { (name: "s\($0)", dependsOn: $0 == 0 ? [] : ["s\($0 - 1)"]) }
+        #expect(Stack.waves(chain).count == 50_000)
     }
 }

@@ -222,6 +222,8 @@ public struct ContainerSummary: Decodable, Sendable, Equatable {
     public var status: String?
     public var labels: [String: String]?
     public var ports: [ContainerPort]?
+    /// The networks the container is attached to, with its address on each.
+    public var networkSettings: SummaryNetworkSettings?
 
     /// The first name without its leading slash.
     public var name: String? { names?.first.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } }
@@ -237,6 +239,16 @@ public struct ContainerSummary: Decodable, Sendable, Equatable {
         case status = "Status"
         case labels = "Labels"
         case ports = "Ports"
+        case networkSettings = "NetworkSettings"
+    }
+}
+
+/// The networks of a listed container.
+public struct SummaryNetworkSettings: Decodable, Sendable, Equatable {
+    public var networks: [String: EndpointSettings]?
+
+    enum CodingKeys: String, CodingKey {
+        case networks = "Networks"
     }
 }
 

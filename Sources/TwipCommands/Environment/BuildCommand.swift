@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TwipCore
+import TwipStack
 
 /// `twip ENV build`: build the environment's images through the engine.
 struct BuildCommand: AsyncParsableCommand {
@@ -24,24 +25,24 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try stackOptions.load()
-        try checkServices(services, in: loaded)
+        try loaded.checkServices(services)
+        guard
+            loaded.stack.services.contains(where: {
+                $0.build != nil && (services.isEmpty || services.contains($0.name))
+            })
+        else {
+            throw UsageError("\(loaded.displayPath): no service to build (none has a build section)")
+        }
         let quiet = quiet
         let verbose = verbose
         let noCache = noCache
         let selection = services
-        let results = try await withEngine { client in
-            let build = ImageBuild(
-                client: client, stack: loaded.stack, environment: loaded.environment,
-                output: { service, line in
-                    guard !quiet else { return }
-                    let step = line.hasPrefix("Step ") || line.hasPrefix("Successfully")
-                    if verbose || step { Terminal.standardOutput.write("\(service) | \(line)\n") }
-                })
-            let targets = build.buildable(selection)
-            guard !targets.isEmpty else {
-                throw UsageError("\(loaded.displayPath): no service to build (none has a build section)")
+        let results = try await loaded.withEnvironment { environment in
+            try await environment.build(services: selection, noCache: noCache) { service, line in
+                guard !quiet else { return }
+                let step = line.hasPrefix("Step ") || line.hasPrefix("Successfully")
+                if verbose || step { Terminal.standardOutput.write("\(service) | \(line)\n") }
             }
-            return try await build.run(targets, noCache: noCache)
         }
         for result in results {
             let id = result.imageID.replacingOccurrences(of: "sha256:", with: "").prefix(12)
@@ -51,9 +52,4 @@ struct BuildCommand: AsyncParsableCommand {
                     result.seconds))
         }
     }
-}
-
-extension ImageBuildError: Reportable {
-    var lines: [String] { [description] }
-    var exitCode: CLI.ExitCode { .failed }
 }

@@ -14,11 +14,7 @@ struct DownCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try stackOptions.load()
-        try await withEngine { client in
-            let deployment = Deployment(
-                client: client, stack: loaded.stack, environment: loaded.environment, proxies: loaded.proxies,
-                report: { Terminal.standardOutput.write($0 + "\n") })
-            try await deployment.down(volumes: volumes)
-        }
+        let volumes = volumes
+        try await loaded.withEnvironment { try await $0.down(volumes: volumes) }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DockerEngine
 import Foundation
 import TwipCore
 
@@ -21,39 +20,15 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try stackOptions.load()
-        try checkServices(services, in: loaded)
-        let names = EnvironmentNames(environment: loaded.environment)
-        let follow = follow
-        let tail = tail
-        let wanted = Set(services)
-        try await withEngine { client in
-            let containers = try await client.listContainers(all: true, filters: .labels([names.labelFilter]))
-                .compactMap(ContainerRow.init)
-                .filter { wanted.isEmpty || wanted.contains($0.service) }
-                .sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
-            let width = containers.map(\.name.count).max() ?? 0
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for container in containers {
-                    group.addTask {
-                        let prefix = container.name.padding(toLength: width, withPad: " ", startingAt: 0) + " | "
-                        var pending: [DockerEngine.OutputStream: [UInt8]] = [:]
-                        let stream = try await client.logs(
-                            container.name, options: LogOptions(follow: follow, tail: tail))
-                        for try await frame in stream {
-                            var buffer = pending[frame.stream, default: []] + frame.bytes
-                            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                                let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                                Terminal.standardOutput.write(prefix + line + "\n")
-                                buffer.removeSubrange(...newline)
-                            }
-                            pending[frame.stream] = buffer
-                        }
-                        for (_, rest) in pending where !rest.isEmpty {
-                            Terminal.standardOutput.write(prefix + String(decoding: rest, as: UTF8.self) + "\n")
-                        }
-                    }
-                }
-                try await group.waitForAll()
+        try loaded.checkServices(services)
+        let (follow, tail, services) = (follow, tail, services)
+        try await loaded.withEnvironment { environment in
+            let width =
+                try await environment.ps().filter { services.isEmpty || services.contains($0.service) }
+                .map(\.name.count).max() ?? 0
+            try await environment.logs(services: services, follow: follow, tail: tail) { line in
+                let prefix = line.container.padding(toLength: width, withPad: " ", startingAt: 0) + " | "
+                Terminal.standardOutput.write(prefix + line.text + "\n")
             }
         }
     }

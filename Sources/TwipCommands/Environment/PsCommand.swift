@@ -1,9 +1,8 @@
 import ArgumentParser
-import DockerEngine
 import Foundation
 import TwipCore
 
-/// One container of an environment as `ps` and `status` show it.
+/// One container of an environment as `ps` shows it.
 struct ContainerRow: Codable, Sendable {
     var service: String
     var replica: Int
@@ -14,34 +13,15 @@ struct ContainerRow: Codable, Sendable {
     var image: String
     var environment: String
 
-    init?(_ summary: ContainerSummary) {
-        guard let labels = summary.labels, let environment = labels[TwipLabel.environment],
-            let service = labels[TwipLabel.service]
-        else { return nil }
-        self.environment = environment
-        self.service = service
-        self.replica = labels[TwipLabel.replica].flatMap { Int($0) } ?? 0
-        self.name = summary.name ?? summary.id
-        self.state = summary.state ?? "unknown"
-        let status = summary.status ?? ""
-        self.health =
-            status.contains("(healthy)")
-            ? "healthy"
-            : status.contains("(unhealthy)") ? "unhealthy" : status.contains("(health: starting)") ? "starting" : "none"
-        self.image = summary.image ?? ""
-        var ports: [String] = []
-        for port in summary.ports ?? [] {
-            guard let container = port.privatePort else { continue }
-            let text: String
-            if let published = port.publicPort {
-                let ip = port.ip ?? "0.0.0.0"
-                text = "\(ip == "::" ? "[::]" : ip):\(published)->\(container)/\(port.type ?? "tcp")"
-            } else {
-                text = "\(container)/\(port.type ?? "tcp")"
-            }
-            if !ports.contains(text) { ports.append(text) }
-        }
-        self.ports = ports
+    init(_ container: ObservedContainer) {
+        service = container.service
+        replica = container.replica
+        name = container.name
+        state = container.state.rawValue
+        health = container.health.rawValue
+        ports = container.ports.map(\.description)
+        image = container.image
+        environment = container.environment
     }
 }
 
@@ -84,12 +64,7 @@ struct PsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try stackOptions.load()
-        let names = EnvironmentNames(environment: loaded.environment)
-        let rows = try await withEngine { client in
-            try await client.listContainers(all: true, filters: .labels([names.labelFilter])).compactMap(
-                ContainerRow.init)
-        }
-        .sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
+        let rows = try await loaded.withEnvironment { try await $0.ps() }.map(ContainerRow.init)
         switch format {
         case .json:
             Terminal.standardOutput.write(try jsonText(rows))

@@ -16,12 +16,11 @@ struct RestartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try stackOptions.load()
-        try checkServices(services, in: loaded)
-        try await withEngine { client in
-            let deployment = Deployment(
-                client: client, stack: loaded.stack, environment: loaded.environment, proxies: loaded.proxies,
-                report: { Terminal.standardOutput.write($0 + "\n") })
-            try await deployment.restart(services: services.isEmpty ? nil : services, timeout: .seconds(timeout))
+        try loaded.checkServices(services)
+        let services = services
+        let timeout = timeout
+        try await loaded.withEnvironment {
+            try await $0.restart(services: services.isEmpty ? nil : services, timeout: .seconds(timeout))
         }
     }
 }

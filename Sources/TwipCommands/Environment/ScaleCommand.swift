@@ -18,13 +18,9 @@ struct ScaleCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try stackOptions.load()
         let wanted = try Self.parse(counts)
-        try checkServices(Array(wanted.keys), in: loaded)
-        try await withEngine { client in
-            var deployment = Deployment(
-                client: client, stack: loaded.stack, environment: loaded.environment, proxies: loaded.proxies,
-                report: { Terminal.standardOutput.write($0 + "\n") })
-            try await deployment.scale(wanted, timeout: .seconds(timeout))
-        }
+        try loaded.checkServices(Array(wanted.keys))
+        let timeout = timeout
+        try await loaded.withEnvironment { try await $0.scale(wanted, timeout: .seconds(timeout)) }
     }
 
     /// `["web=3", "static=2"]` as a map; anything else is a usage error.

@@ -15,27 +15,29 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for readiness before failing.")
     var timeout: Int = 300
 
+    @Flag(help: "Print the plan, step by step with each step's cause, and change nothing.")
+    var dryRun = false
+
     @Argument(help: "Services to bring up (with what they depend on); all when none.")
     var services: [String] = []
 
     func run() async throws {
         let loaded = try stackOptions.load()
-        try checkServices(services, in: loaded)
+        try loaded.checkServices(services)
         guard timeout > 0 else { throw UsageError("--timeout must be a positive number of seconds") }
-        try await withEngine { client in
-            let deployment = Deployment(
-                client: client, stack: loaded.stack, environment: loaded.environment, proxies: loaded.proxies,
-                report: { Terminal.standardOutput.write($0 + "\n") })
-            try await deployment.up(
-                selection: services.isEmpty ? nil : services, wait: wait, timeout: .seconds(timeout))
+        let selection = services.isEmpty ? nil : services
+        let (wait, timeout, dryRun) = (wait, timeout, dryRun)
+        try await loaded.withEnvironment { environment in
+            if dryRun {
+                let plan = try await environment.plan(selection: selection, wait: wait)
+                let lines = plan.lines
+                Terminal.standardOutput.write(
+                    lines.isEmpty
+                        ? "\(loaded.environment): nothing to change; \(plan.unchanged.count) container(s) up to date\n"
+                        : lines.map { $0 + "\n" }.joined())
+                return
+            }
+            try await environment.up(selection: selection, wait: wait, timeout: .seconds(timeout))
         }
-    }
-}
-
-/// Refuses service names the stack does not have (exit 2), before any engine call.
-func checkServices(_ names: [String], in loaded: LoadedEnvironment) throws {
-    for name in names where loaded.stack.service(named: name) == nil {
-        let known = loaded.stack.services.map(\.name).joined(separator: ", ")
-        throw UsageError("\(loaded.displayPath): no service named \"\(name)\" (services: \(known))")
     }
 }

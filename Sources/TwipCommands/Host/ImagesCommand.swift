@@ -1,5 +1,4 @@
 import ArgumentParser
-import DockerEngine
 import Foundation
 import TwipCore
 
@@ -13,27 +12,15 @@ struct ImageRow: Codable {
     var sizeMB: Double
     var created: Int64
 
-    init(_ summary: ImageSummary) {
-        let labels = summary.labels ?? [:]
-        reference = summary.repoTags?.first(where: { $0 != "<none>:<none>" }) ?? "<none>"
-        // Images built on a base image inherit its io.twip.base label; what was built for a service is not a base.
-        kind =
-            labels[TwipLabel.environment] != nil
-            ? "environment" : labels[TwipLabel.service] != nil ? "built" : "base"
-        environment = labels[TwipLabel.environment]
-        service = labels[TwipLabel.service]
-        id = String(summary.id.replacingOccurrences(of: "sha256:", with: "").prefix(12))
-        sizeMB = Double(summary.size ?? 0) / 1_000_000
-        created = summary.created ?? 0
+    init(_ image: TwipImage) {
+        reference = image.reference
+        kind = image.kind
+        environment = image.environment
+        service = image.service
+        id = image.id
+        sizeMB = Double(image.size) / 1_000_000
+        created = image.created
     }
-}
-
-/// Lists twip's images: base images and the images built for environments.
-func twipImages(_ client: DockerClient) async throws -> [ImageSummary] {
-    let built = try await client.listImages(filters: .labels([TwipLabel.environment]))
-    let base = try await client.listImages(filters: .labels([TwipLabel.base]))
-    var seen = Set<String>()
-    return (base + built).filter { seen.insert($0.id).inserted }
 }
 
 /// "3 minutes ago", "2 days ago".
@@ -56,7 +43,7 @@ struct ImagesCommand: AsyncParsableCommand {
     var format: OutputFormat = .table
 
     func run() async throws {
-        let rows = try await withEngine { client in try await twipImages(client).map(ImageRow.init) }
+        let rows = try await EngineSession.with { try await $0.images() }.map(ImageRow.init)
             .sorted { ($0.kind, $0.reference) < ($1.kind, $1.reference) }
         switch format {
         case .json:

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DockerEngine
 import Foundation
 import TwipCore
 import TwipStack
@@ -36,13 +35,6 @@ struct PackCommand: AsyncParsableCommand {
         case text, json
     }
 
-    struct Pushed: Codable {
-        var service: String
-        var reference: String
-        var digest: String?
-        var pushed: Bool
-    }
-
     func run() async throws {
         var options = stackOptions
         if let environment {
@@ -56,59 +48,29 @@ struct PackCommand: AsyncParsableCommand {
         guard !registry.contains("://") else {
             throw UsageError("--registry takes HOST[:PORT] (and an optional /path), not a URL: \(registry)")
         }
-        let tag = try tag ?? Self.gitTag()
+        let given = tag
+        let tag: String
+        if let given { tag = given } else { tag = try await ReleaseTag.fromGit() }
         guard tag.range(of: #"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"#, options: .regularExpression) != nil else {
             throw UsageError("invalid tag \"\(tag)\": letters, digits, '_', '.' and '-', at most 128")
         }
-        let services = loaded.stack.services.filter { $0.build != nil }
-        guard !services.isEmpty else { throw UsageError("\(loaded.displayPath): no service builds an image") }
-        let names = EnvironmentNames(environment: loaded.environment)
-        let blueprint = ReplicaBlueprint(stack: loaded.stack, names: names)
-        let noPush = noPush
-        let json = format == .json
-        let results = try await withEngine { client in
-            var results: [Pushed] = []
-            for service in services {
-                let source = blueprint.imageReference(for: service)
-                let repository = "\(registry)/twip-\(service.name)"
-                do {
-                    _ = try await client.inspectImage(source)
-                } catch let error as EngineError where error.isNotFound {
-                    throw OperationFailed(
-                        "image \(source) of service \(service.name) does not exist: run `twip \(loaded.environment) build`"
-                    )
+        guard loaded.stack.services.contains(where: { $0.build != nil }) else {
+            throw UsageError("\(loaded.displayPath): no service builds an image")
+        }
+        let (push, json) = (!noPush, format == .json)
+        let results = try await loaded.withEnvironment { environment in
+            try await environment.pack(registry: registry, tag: tag, push: push) { progress in
+                guard !json else { return }
+                switch progress {
+                case .tagged(let source, let reference):
+                    Terminal.standardOutput.write("tagged \(source) as \(reference)\n")
+                case .pushing(let line):
+                    Terminal.standardOutput.write(line + "\n")
+                case .pushed(let reference, let digest):
+                    Terminal.standardOutput.write("pushed \(reference)\(digest.map { "@\($0)" } ?? "")\n")
                 }
-                try await client.tagImage(source, repository: repository, tag: tag)
-                if !json { Terminal.standardOutput.write("tagged \(source) as \(repository):\(tag)\n") }
-                var digest: String?
-                if !noPush {
-                    digest = try await client.pushImage(repository, tag: tag) { message in
-                        guard !json, let status = message.status else { return }
-                        if message.progressDetail != nil && message.progress != nil { return }
-                        Terminal.standardOutput.write("\(message.id.map { "\($0): " } ?? "")\(status)\n")
-                    }
-                    if !json {
-                        Terminal.standardOutput.write("pushed \(repository):\(tag)\(digest.map { "@\($0)" } ?? "")\n")
-                    }
-                }
-                results.append(
-                    Pushed(service: service.name, reference: "\(repository):\(tag)", digest: digest, pushed: !noPush))
             }
-            return results
         }
         if json { Terminal.standardOutput.write(try jsonText(results)) }
-    }
-
-    /// The short commit of the repository, with `-dirty` when the work tree has uncommitted changes.
-    static func gitTag() throws -> String {
-        let commit: String
-        do {
-            commit = try SetupCommand.run("/usr/bin/git", ["rev-parse", "--short", "HEAD"], quiet: true)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        } catch {
-            throw UsageError("no --tag given and no git commit to take one from (not a git repository?)")
-        }
-        let status = (try? SetupCommand.run("/usr/bin/git", ["status", "--porcelain"], quiet: true)) ?? ""
-        return status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? commit : commit + "-dirty"
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DockerEngine
 import Foundation
 import TwipCore
 import TwipStack
@@ -14,22 +13,6 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
-    struct ServiceStatus: Codable {
-        var service: String
-        var wanted: Int?
-        var running: Int
-        var healthy: Int
-        var ports: [String]
-        /// For a proxy: the replicas it sends traffic to, per backend service.
-        var backends: [String: [String]]?
-    }
-
-    struct EnvironmentStatus: Codable {
-        var environment: String
-        var stack: String?
-        var services: [ServiceStatus]
-    }
-
     struct Report: Codable {
         var engine: String
         var settings: [String: String]
@@ -37,47 +20,10 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("DOCKER_") }
-        let report = try await withEngine { client in
-            let version = try await client.version()
-            let rows = try await client.listContainers(all: true, filters: .labels([TwipLabel.environment]))
-                .compactMap(ContainerRow.init)
-            var environments: [EnvironmentStatus] = []
-            for (environment, containers) in Dictionary(grouping: rows, by: \.environment).sorted(by: {
-                $0.key < $1.key
-            }) {
-                let path = "stacks/\(environment).yml"
-                let stack = try? StackLoader().load(path: path).stack
-                let roles = stack.map { ProxyRole.roles(in: $0).roles } ?? []
-                var names = Set(containers.map(\.service))
-                names.formUnion(stack?.services.map(\.name) ?? [])
-                var services: [ServiceStatus] = []
-                for name in names.sorted() {
-                    let own = containers.filter { $0.service == name }
-                    var backends: [String: [String]]?
-                    if let role = roles.first(where: { $0.service == name }) {
-                        backends = [:]
-                        for backend in role.backends {
-                            backends?[backend.service] = containers.filter {
-                                $0.service == backend.service && $0.state == "running" && $0.health != "unhealthy"
-                                    && $0.health != "starting"
-                            }
-                            .map(\.name).sorted()
-                        }
-                    }
-                    services.append(
-                        ServiceStatus(
-                            service: name, wanted: stack?.service(named: name)?.replicas,
-                            running: own.filter { $0.state == "running" }.count,
-                            healthy: own.filter { $0.health == "healthy" }.count,
-                            ports: Array(Set(own.flatMap(\.ports).filter { $0.contains("->") })).sorted(),
-                            backends: backends))
-                }
-                environments.append(
-                    EnvironmentStatus(environment: environment, stack: stack == nil ? nil : path, services: services))
-            }
-            let engine = "Docker Engine \(version.version) (API \(version.apiVersion)) at \(client.host)"
-            return Report(engine: engine, settings: settings, environments: environments)
+        let settings = EngineSettings.visible(in: ProcessInfo.processInfo.environment)
+        let report = try await EngineSession.with { session in
+            let engine = "\(try await session.versionText()) at \(session.host)"
+            return Report(engine: engine, settings: settings, environments: try await session.status())
         }
         switch format {
         case .json:

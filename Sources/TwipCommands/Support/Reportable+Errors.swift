@@ -1,4 +1,3 @@
-import DockerEngine
 import TwipCore
 import TwipStack
 
@@ -7,17 +6,13 @@ extension StackErrors: Reportable {
     var exitCode: CLI.ExitCode { .usage }
 }
 
-extension EngineUnreachable: Reportable {
-    var lines: [String] { [description] }
-    var exitCode: CLI.ExitCode { .engineUnreachable }
-}
-
-extension EngineError: Reportable {
-    var lines: [String] { [description] }
-    var exitCode: CLI.ExitCode { .failed }
-}
-
-extension DeploymentError: Reportable {
-    var lines: [String] { [description] }
-    var exitCode: CLI.ExitCode { isUsage ? .usage : .failed }
+extension FailureKind {
+    /// The exit code of the CLI contract for this kind of failure.
+    var exitCode: CLI.ExitCode {
+        switch self {
+        case .usage: .usage
+        case .failed: .failed
+        case .engineUnreachable: .engineUnreachable
+        }
+    }
 }

@@ -8,12 +8,30 @@ struct LoadedEnvironment {
     var environment: String
     var proxies: [ProxyRole]
     var displayPath: String
+
+    /// Refuses service names the stack does not have (exit 2), before any engine call.
+    func checkServices(_ names: [String]) throws {
+        for name in names where stack.service(named: name) == nil {
+            let known = stack.services.map(\.name).joined(separator: ", ")
+            throw UsageError("\(displayPath): no service named \"\(name)\" (services: \(known))")
+        }
+    }
+
+    /// Opens the engine and runs `body` on this environment, progress printed one line per event.
+    func withEnvironment<T: Sendable>(_ body: (inout Environment) async throws -> T) async throws -> T {
+        try await EngineSession.with { session in
+            var environment = Environment(
+                session: session, stack: stack, name: environment, proxies: proxies,
+                report: { Terminal.standardOutput.write("\($0)\n") })
+            return try await body(&environment)
+        }
+    }
 }
 
 extension StackOptions {
     /// Reads and validates the stack; prints its warnings, throws every problem at once (exit 2).
     func load(defaultEnvironment: String? = nil) throws -> LoadedEnvironment {
-        let (path, environment) = try resolve(defaultEnvironment: defaultEnvironment)
+        let (path, fixed) = try resolve(defaultEnvironment: defaultEnvironment)
         let loaded: LoadedStack
         do {
             loaded = try StackLoader().load(path: path, displayPath: path)
@@ -27,6 +45,7 @@ extension StackOptions {
         if !problems.isEmpty {
             throw StackInvalid(lines: problems.map { "\(path): \($0)" })
         }
+        let environment = try fixed ?? EnvironmentNames.environment(forFile: path, stackName: loaded.stack.name)
         return LoadedEnvironment(stack: loaded.stack, environment: environment, proxies: roles, displayPath: path)
     }
 }

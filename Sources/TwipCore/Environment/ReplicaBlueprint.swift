@@ -15,12 +15,6 @@ public struct ReplicaBlueprint: Sendable {
         self.processEnvironment = processEnvironment
     }
 
-    /// The image reference a service's containers run: its `image`, or the one twip builds for it.
-    public func imageReference(for service: Service) -> String {
-        if let image = service.image { return image }
-        return names.image(service: service.name)
-    }
-
     /// The networks (engine names) a service's replicas join, with their aliases there.
     public func networks(for service: Service) -> [(name: String, aliases: [String])] {
         // Legacy links become aliases of the linked service, visible on the shared network.
@@ -35,13 +29,10 @@ public struct ReplicaBlueprint: Sendable {
     /// The create body of replica `replica` of `service`.
     public func containerConfig(for service: Service, replica: Int) -> ContainerConfig {
         let containerName = names.container(service: service.name, replica: replica)
-        var config = ContainerConfig(image: imageReference(for: service))
+        var config = ContainerConfig(image: names.imageReference(for: service))
         config.cmd = service.command
         config.entrypoint = service.entrypoint
-        config.env = service.environment.compactMap { variable in
-            if let value = variable.value { return "\(variable.name)=\(value)" }
-            return processEnvironment[variable.name].map { "\(variable.name)=\($0)" }
-        }
+        config.env = service.resolvingEnvironment(processEnvironment).environment.map { "\($0.name)=\($0.value ?? "")" }
         config.hostname = service.hostname ?? containerName
         config.workingDir = service.workingDir
         config.user = service.user
@@ -52,6 +43,7 @@ public struct ReplicaBlueprint: Sendable {
                 TwipLabel.environment: names.environment,
                 TwipLabel.service: service.name,
                 TwipLabel.replica: String(replica),
+                TwipLabel.configHash: service.configHash(resolving: processEnvironment),
             ], uniquingKeysWith: { _, twip in twip })
         config.healthcheck = service.healthcheck.map(Self.health)
 
@@ -105,22 +97,6 @@ public struct ReplicaBlueprint: Sendable {
                 networks.prefix(1).map { ($0.name, EndpointConfig(aliases: $0.aliases)) },
                 uniquingKeysWith: { first, _ in first }))
         return config
-    }
-
-    /// A hash of everything that defines a service's replicas except their number, so a changed stack is seen.
-    public func configHash(for service: Service) -> String {
-        var config = containerConfig(for: service, replica: 0)
-        config.labels?[TwipLabel.replica] = nil
-        if service.hostname == nil { config.hostname = nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(config)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16, uppercase: false)
     }
 
     static func health(_ check: Healthcheck) -> HealthConfig {

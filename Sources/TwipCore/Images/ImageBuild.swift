@@ -35,11 +35,10 @@ public struct ImageBuild: Sendable {
 
     /// Builds `services`; the first failure cancels the others and is thrown with the engine's message.
     public func run(_ services: [Service], noCache: Bool = false) async throws -> [Result] {
-        let blueprint = ReplicaBlueprint(stack: stack, names: names)
         return try await withThrowingTaskGroup(of: Result.self) { group in
             for service in services {
                 guard let build = service.build else { continue }
-                let image = blueprint.imageReference(for: service)
+                let image = names.imageReference(for: service)
                 group.addTask {
                     let started = ContinuousClock.now
                     let context = BuildContext(directory: build.context, dockerfile: build.dockerfile ?? "Dockerfile")

@@ -1,12 +1,64 @@
-/// Decides what must change so the engine matches the stack: a pure function of (stack, observed containers).
-public struct Planner: Sendable {
-    public init() {}
+public import TwipStack
 
-    /// Plans the changes for `desired` services against the `observed` containers of the same environment.
+/// Decides what must change so the engine matches the stack: pure functions of (stack, observed state) -> plan.
+///
+/// The plan holds every step in order — networks and volumes, removals, creations, replacements, the proxy
+/// taking replicas in and out, the waits — each with its cause; the executor only carries steps out.
+public struct Planner: Sendable {
+    public var stack: Stack
+    public var names: EnvironmentNames
+    public var proxies: [ProxyRole]
+    /// Variables for `environment` entries written without a value (`- FOO`).
+    public var processEnvironment: [String: String]
+
+    public init(stack: Stack, names: EnvironmentNames, proxies: [ProxyRole], processEnvironment: [String: String] = [:])
+    {
+        self.stack = stack
+        self.names = names
+        self.proxies = proxies
+        self.processEnvironment = processEnvironment
+    }
+
+    /// Whether some proxy sends traffic to `service`.
+    public func isProxied(_ service: String) -> Bool {
+        proxies.contains { $0.backends.contains { $0.service == service } }
+    }
+
+    func imageReference(for service: Service) -> String { names.imageReference(for: service) }
+
+    /// The configuration hash of `service`'s replicas (what reaches the container; the replica count left out).
+    public func configHash(for service: Service) -> String {
+        service.configHash(resolving: processEnvironment)
+    }
+
+    /// What the stack wants of `services`, with the image IDs the observed state found for their references.
+    public func desired(_ services: [Service], observed: ObservedState) -> [DesiredService] {
+        services.map {
+            DesiredService(
+                name: $0.name, replicas: $0.replicas, configHash: configHash(for: $0),
+                imageID: observed.images[imageReference(for: $0)])
+        }
+    }
+
+    /// The selected services plus everything they depend on, transitively (all services when nil).
+    public func closure(of selection: [String]?) -> Set<String> {
+        guard let selection else { return Set(stack.services.map(\.name)) }
+        var result = Set<String>()
+        var queue = selection
+        while let name = queue.popLast() {
+            guard result.insert(name).inserted, let service = stack.service(named: name) else { continue }
+            queue += service.dependsOn.map(\.service)
+        }
+        return result
+    }
+
+    // MARK: - Replica differences
+
+    /// The replica-level differences between `desired` services and the `observed` containers of the environment.
     ///
     /// Containers of services not in `desired` are orphans and removed, unless `keepOrphans` (used when an
-    /// operator acts on a subset of services).
-    public func plan(
+    /// operator acts on a subset of services). Highest replica numbers go first, so survivors stay numbered 1...N.
+    public static func diff(
         desired: [DesiredService], observed: [ObservedContainer], keepOrphans: Bool = false
     ) -> Plan {
         var plan = Plan()
@@ -24,32 +76,30 @@ public struct Planner: Sendable {
                     keep.append(container)
                 }
             }
-            // Highest replica numbers go first, so the survivors stay numbered 1...N.
             let above = keep.filter { $0.replica > service.replicas || $0.replica < 1 }
             for container in above.sorted(by: { $0.replica > $1.replica }) {
                 plan.actions.append(.remove(container, reason: .scaledDown))
             }
-            var present: [Int: ObservedContainer] = [:]
-            for container in keep where (1...max(service.replicas, 1)).contains(container.replica) {
-                if container.replica <= service.replicas { present[container.replica] = container }
-            }
-            if service.replicas >= 1 {
-                for replica in 1...service.replicas {
-                    guard let container = present[replica] else {
-                        plan.actions.append(.create(service: service.name, replica: replica))
-                        continue
-                    }
-                    if container.configHash != service.configHash {
-                        plan.actions.append(.recreate(container, reason: .configChanged))
-                    } else if let image = service.imageID, image != container.imageID {
-                        plan.actions.append(.recreate(container, reason: .imageChanged))
-                    } else if container.state == .dead {
-                        plan.actions.append(.recreate(container, reason: .failed))
-                    } else if container.state == .created || container.state == .exited {
-                        plan.actions.append(.start(container))
-                    } else {
-                        plan.unchanged.append(container)
-                    }
+            let present = Dictionary(
+                keep.filter { (1...max(service.replicas, 1)).contains($0.replica) && $0.replica <= service.replicas }
+                    .map { ($0.replica, $0) },
+                uniquingKeysWith: { first, _ in first })
+            guard service.replicas >= 1 else { continue }
+            for replica in 1...service.replicas {
+                guard let container = present[replica] else {
+                    plan.actions.append(.create(service: service.name, replica: replica))
+                    continue
+                }
+                if container.configHash != service.configHash {
+                    plan.actions.append(.recreate(container, reason: .configChanged))
+                } else if let image = service.imageID, image != container.imageID {
+                    plan.actions.append(.recreate(container, reason: .imageChanged))
+                } else if container.state == .dead {
+                    plan.actions.append(.recreate(container, reason: .failed))
+                } else if container.state == .created || container.state == .exited {
+                    plan.actions.append(.start(container))
+                } else {
+                    plan.unchanged.append(container)
                 }
             }
         }

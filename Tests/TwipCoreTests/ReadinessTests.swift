@@ -2,25 +2,6 @@ import Testing
 
 @testable import TwipCore
 
-@Suite struct StartOrderTests {
-    @Test func servicesStartAfterTheirDependencies() {
-        let waves = StartOrder.waves([
-            (name: "proxy", dependsOn: ["static", "web"]), (name: "static", dependsOn: []),
-            (name: "web", dependsOn: []),
-        ])
-        #expect(waves == [["static", "web"], ["proxy"]])
-    }
-
-    @Test func dependenciesOutsideTheSelectionAreIgnored() {
-        #expect(StartOrder.waves([(name: "proxy", dependsOn: ["web"])]) == [["proxy"]])
-    }
-
-    @Test func aCycleEndsUpInOneLastWaveInsteadOfBeingDropped() {
-        let waves = StartOrder.waves([(name: "a", dependsOn: ["b"]), (name: "b", dependsOn: ["a"])])
-        #expect(waves == [["a", "b"]])
-    }
-}
-
 @Suite struct ReadinessTests {
     @Test(arguments: [
         (ContainerSnapshot(state: .running, health: .healthy), "ready"),

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A program run on the host (debootstrap, chroot, mount, cp) with its output captured.
+/// A program run on the host (apt-get, git, debootstrap, chroot, mount) with its output captured.
 struct HostCommand: Sendable {
     /// Absolute path of the program.
     var executable: String

@@ -1,0 +1,74 @@
+/// Where an environment runs: containers on one engine today, Swarm services later. The planner and the executor
+/// work through this seam; a backend observes, carries out one step as engine calls, and reads what the executor
+/// waits on and what `ps` and `logs` show.
+public protocol Backend: Sendable {
+    /// How the environment's objects are named on the engine.
+    var names: EnvironmentNames { get }
+
+    /// One look at the environment: its containers, networks and volumes, and the IDs of `imageReferences`.
+    func observe(imageReferences: [String]) async throws -> ObservedState
+
+    /// Carries out one step (never `together`, `drain` or a wait: the executor runs those).
+    func apply(_ step: Step) async throws
+
+    /// The state of one container, by name or ID, as readiness judges it.
+    func snapshot(of container: String) async throws -> ContainerSnapshot
+
+    /// Waits until a container exits and returns its exit code.
+    func exitCode(of container: String) async throws -> Int
+
+    /// Streams the output of `containers`, line by line, until it ends (or forever with `follow`).
+    func logs(of containers: [ObservedContainer], follow: Bool, tail: Int?, line: @escaping @Sendable (LogLine) -> Void)
+        async throws
+}
+
+/// One line of a container's output.
+public struct LogLine: Sendable, Hashable {
+    public var container: String
+    public var text: String
+    /// True for standard error.
+    public var isError: Bool
+
+    public init(container: String, text: String, isError: Bool = false) {
+        self.container = container
+        self.text = text
+        self.isError = isError
+    }
+}
+
+/// What an environment operation reports while it works, one event per change, for text or JSON output.
+public enum Progress: Sendable, Hashable, CustomStringConvertible {
+    case networkCreated(String)
+    case volumeCreated(String)
+    case started(String)
+    case removed(String, cause: Cause)
+    case restarted(String)
+    case networkRemoved(String)
+    case volumeRemoved(String)
+    case nothingToChange(environment: String, upToDate: Int)
+    case ready(environment: String)
+    case nothingToRemove(environment: String)
+    case scaled(service: String, replicas: Int, changed: Bool)
+
+    public var description: String {
+        switch self {
+        case .networkCreated(let name): "network \(name) created"
+        case .volumeCreated(let name): "volume \(name) created"
+        case .started(let name): "\(name) started"
+        case .removed(let name, .down): "\(name) removed"
+        case .removed(let name, let cause): "\(name) removed (\(cause))"
+        case .restarted(let name): "\(name) restarted"
+        case .networkRemoved(let name): "network \(name) removed"
+        case .volumeRemoved(let name): "volume \(name) removed"
+        case .nothingToChange(let environment, let count):
+            "\(environment): nothing to change; \(count) container(s) up to date"
+        case .ready(let environment): "\(environment): every container is running and healthy"
+        case .nothingToRemove(let environment): "\(environment): no containers to remove"
+        case .scaled(let service, let count, let changed):
+            "\(service): \(count) replica\(count == 1 ? "" : "s")\(changed ? "" : " (unchanged)")"
+        }
+    }
+}
+
+/// Receives progress events.
+public typealias ProgressSink = @Sendable (Progress) -> Void

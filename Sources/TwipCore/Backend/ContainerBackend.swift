@@ -1,0 +1,187 @@
+public import DockerEngine
+import Foundation
+public import TwipStack
+
+/// The default backend: each replica a container on one engine, named `ENV-SERVICE-N`, labelled as twip's.
+public struct ContainerBackend: Backend {
+    public let client: DockerClient
+    public let stack: Stack
+    public let names: EnvironmentNames
+    public let blueprint: ReplicaBlueprint
+    public let proxies: ProxyFollower
+    public let report: ProgressSink
+
+    public init(
+        client: DockerClient, stack: Stack, names: EnvironmentNames, proxies: [ProxyRole],
+        processEnvironment: [String: String], report: @escaping ProgressSink
+    ) {
+        self.client = client
+        self.stack = stack
+        self.names = names
+        self.blueprint = ReplicaBlueprint(stack: stack, names: names, processEnvironment: processEnvironment)
+        self.proxies = ProxyFollower(client: client, names: names, roles: proxies)
+        self.report = report
+    }
+
+    // MARK: - Observing
+
+    public func observe(imageReferences: [String]) async throws -> ObservedState {
+        let filter = Filters.labels([names.labelFilter])
+        let containers = try await client.listContainers(all: true, filters: filter).compactMap(ObservedContainer.init)
+        let networks = try await client.listNetworks(filters: filter).map(\.name)
+        let volumes = try await client.listVolumes(filters: filter).map(\.name)
+        var images: [String: String] = [:]
+        for reference in Set(imageReferences) {
+            do {
+                images[reference] = try await client.inspectImage(reference).id
+            } catch let error as EngineError where error.isNotFound {
+                continue
+            }
+        }
+        return ObservedState(
+            containers: containers, networks: Set(networks), volumes: Set(volumes), images: images)
+    }
+
+    public func snapshot(of container: String) async throws -> ContainerSnapshot {
+        ContainerSnapshot(try await client.inspectContainer(container))
+    }
+
+    public func exitCode(of container: String) async throws -> Int {
+        try await client.waitContainer(container).statusCode
+    }
+
+    // MARK: - Steps
+
+    public func apply(_ step: Step) async throws {
+        switch step.kind {
+        case .createNetwork(let network):
+            let declared = stack.networks.first { $0.name == network }
+            var config = NetworkConfig(name: names.network(network), driver: declared?.driver ?? "bridge")
+            config.labels = (declared?.labels ?? [:]).merging([TwipLabel.environment: names.environment]) { $1 }
+            config.checkDuplicate = true
+            _ = try await client.createNetwork(config)
+            report(.networkCreated(names.network(network)))
+        case .createVolume(let volume):
+            let declared = stack.volumes.first { $0.name == volume }
+            try await client.createVolume(
+                name: names.volume(volume), driver: declared?.driver,
+                labels: (declared?.labels ?? [:]).merging([TwipLabel.environment: names.environment]) { $1 })
+            report(.volumeCreated(names.volume(volume)))
+        case .create(let name, let replica):
+            guard let service = stack.service(named: name) else { return }
+            let container = names.container(service: name, replica: replica)
+            let created = try await client.createContainer(
+                name: container, config: blueprint.containerConfig(for: service, replica: replica))
+            // A proxy starts with the right servers: no reload needed for its first start.
+            try await proxies.prepare(created.id, service: name, observed: try await observeContainers())
+            try await client.startContainer(created.id)
+            report(.started(container))
+        case .start(let container):
+            try await client.startContainer(container.id)
+            report(.started(container.name))
+        case .leaveProxies(let containers):
+            try await proxies.sync(observed: try await observeContainers(), excluding: Set(containers.map(\.id)))
+        case .syncProxies:
+            try await proxies.sync(observed: try await observeContainers())
+        case .remove(let container):
+            if container.state.isUp {
+                try await client.stopContainer(container.id, timeout: stopTimeout(of: container.service))
+            }
+            try await client.removeContainer(container.id, force: true)
+            report(.removed(container.name, cause: step.cause))
+        case .restart(let container):
+            try await client.restartContainer(container.id, timeout: stopTimeout(of: container.service))
+            report(.restarted(container.name))
+        case .removeNetwork(let network):
+            try await client.removeNetwork(network)
+            report(.networkRemoved(network))
+        case .removeVolume(let volume):
+            try await client.removeVolume(volume)
+            report(.volumeRemoved(volume))
+        case .together, .drain, .waitUntilReady, .waitForDependencies:
+            assertionFailure("the executor runs \(step.kind) itself")
+        }
+    }
+
+    /// Seconds a container of `service` gets to stop before it is killed: its `stop_grace_period`, else 10.
+    func stopTimeout(of service: String) -> Int {
+        stack.service(named: service)?.stopGracePeriod.map { Int($0.components.seconds) } ?? 10
+    }
+
+    func observeContainers() async throws -> [ObservedContainer] {
+        try await client.listContainers(all: true, filters: .labels([names.labelFilter]))
+            .compactMap(ObservedContainer.init)
+    }
+
+    // MARK: - Logs
+
+    public func logs(
+        of containers: [ObservedContainer], follow: Bool, tail: Int?, line: @escaping @Sendable (LogLine) -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for container in containers {
+                group.addTask {
+                    var pending: [DockerEngine.OutputStream: [UInt8]] = [:]
+                    let stream = try await client.logs(container.id, options: LogOptions(follow: follow, tail: tail))
+                    for try await frame in stream {
+                        var buffer = pending[frame.stream, default: []] + frame.bytes
+                        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                            line(
+                                LogLine(
+                                    container: container.name,
+                                    text: String(decoding: buffer[..<newline], as: UTF8.self),
+                                    isError: frame.stream == .stderr))
+                            buffer.removeSubrange(...newline)
+                        }
+                        pending[frame.stream] = buffer
+                    }
+                    for (stream, rest) in pending where !rest.isEmpty {
+                        line(
+                            LogLine(
+                                container: container.name, text: String(decoding: rest, as: UTF8.self),
+                                isError: stream == .stderr))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+extension ObservedContainer {
+    /// A listed container read through twip's labels; nil for one without them.
+    public init?(_ summary: ContainerSummary) {
+        guard let labels = summary.labels, let environment = labels[TwipLabel.environment],
+            let service = labels[TwipLabel.service]
+        else { return nil }
+        var ports: [PortMapping] = []
+        for port in summary.ports ?? [] {
+            guard let target = port.privatePort else { continue }
+            let mapping = PortMapping(
+                hostIP: port.publicPort == nil ? nil : port.ip ?? "0.0.0.0", hostPort: port.publicPort, port: target,
+                protocol: port.type ?? "tcp")
+            if !ports.contains(mapping) { ports.append(mapping) }
+        }
+        var addresses: [String: String] = [:]
+        for (network, endpoint) in summary.networkSettings?.networks ?? [:] {
+            if let address = endpoint.ipAddress, !address.isEmpty { addresses[network] = address }
+        }
+        self.init(
+            id: summary.id, name: summary.name ?? summary.id, environment: environment, service: service,
+            replica: labels[TwipLabel.replica].flatMap { Int($0) } ?? 0,
+            configHash: labels[TwipLabel.configHash] ?? "", imageID: summary.imageID ?? "",
+            image: summary.image ?? "", state: State(rawValue: summary.state ?? "") ?? .exited,
+            health: Health(status: summary.status), ports: ports, addresses: addresses)
+    }
+}
+
+extension ContainerSnapshot {
+    /// The readiness-relevant part of an inspected container.
+    init(_ inspect: ContainerInspect) {
+        let state = inspect.state
+        self.init(
+            state: ObservedContainer.State(rawValue: state?.status ?? "") ?? .exited,
+            health: ObservedContainer.Health(inspected: state?.health?.status), exitCode: state?.exitCode ?? 0,
+            restartCount: inspect.restartCount ?? 0, lastHealthOutput: state?.health?.log?.last?.output)
+    }
+}

@@ -1,0 +1,39 @@
+/// Why an environment could not be brought where the stack wants it.
+public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible {
+    case imageMissing(service: String, image: String, hint: String)
+    case portTaken(service: String, port: Int, address: String?)
+    case notReady(container: String, state: String)
+    case timedOut(container: String, state: String)
+    case dependencyFailed(service: String, dependency: String, exitCode: Int)
+    case unknownService(String)
+    case cannotReplicate(service: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .imageMissing(let service, let image, let hint):
+            "service \(service): image \(image) does not exist; \(hint)"
+        case .portTaken(let service, let port, let address):
+            "service \(service): host port \(address.map { "\($0):" } ?? "")\(port) is already in use; free it, "
+                + "move it (TWIP_HTTP_PORT / TWIP_STATS_PORT), or publish through the proxy instead"
+        case .notReady(let container, let state):
+            "\(container) is not ready: \(state)"
+        case .timedOut(let container, let state):
+            "\(container) did not become ready in time: \(state)"
+        case .dependencyFailed(let service, let dependency, let exitCode):
+            "service \(service): dependency \(dependency) exited with code \(exitCode)"
+        case .unknownService(let name):
+            "no service named \"\(name)\" in the stack"
+        case .cannotReplicate(let service, let reason):
+            "service \(service) cannot run more than one replica: \(reason); "
+                + "publish it through the proxy instead (drop the fixed host port / container_name)"
+        }
+    }
+
+    /// Whether the problem is the operator's input (exit 2) rather than a failed operation (exit 1).
+    public var isUsage: Bool {
+        switch self {
+        case .portTaken, .unknownService, .cannotReplicate: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import DockerEngine
+public import Foundation
+import TwipStack
+
+/// One image `pack` tagged (and pushed).
+public struct PackedImage: Sendable, Hashable, Codable {
+    public var service: String
+    /// `REGISTRY/twip-SERVICE:TAG`.
+    public var reference: String
+    /// The registry's manifest digest, when pushed.
+    public var digest: String?
+    public var pushed: Bool
+}
+
+/// What `pack` reports while it works.
+public enum PackProgress: Sendable, Hashable {
+    case tagged(source: String, reference: String)
+    case pushing(String)
+    case pushed(reference: String, digest: String?)
+}
+
+extension Environment {
+    /// Tags the image of every service that builds one as `REGISTRY/twip-SERVICE:TAG` and pushes it unless
+    /// `push` is false; credentials come from the Docker config file.
+    public func pack(
+        registry: String, tag: String, push: Bool, progress: @escaping @Sendable (PackProgress) -> Void
+    ) async throws -> [PackedImage] {
+        var results: [PackedImage] = []
+        for service in stack.services where service.build != nil {
+            let source = names.imageReference(for: service)
+            let repository = "\(registry)/twip-\(service.name)"
+            do {
+                _ = try await session.client.inspectImage(source)
+            } catch let error as EngineError where error.isNotFound {
+                throw OperationFailure(
+                    "image \(source) of service \(service.name) does not exist: run `twip \(names.environment) build`")
+            }
+            try await session.client.tagImage(source, repository: repository, tag: tag)
+            progress(.tagged(source: source, reference: "\(repository):\(tag)"))
+            var digest: String?
+            if push {
+                digest = try await session.client.pushImage(repository, tag: tag) { message in
+                    guard let status = message.status else { return }
+                    if message.progressDetail != nil && message.progress != nil { return }
+                    progress(.pushing("\(message.id.map { "\($0): " } ?? "")\(status)"))
+                }
+                progress(.pushed(reference: "\(repository):\(tag)", digest: digest))
+            }
+            results.append(
+                PackedImage(service: service.name, reference: "\(repository):\(tag)", digest: digest, pushed: push))
+        }
+        return results
+    }
+}
+
+/// The tag a release gets by default: the repository's short commit, `-dirty` when the work tree has changes.
+public enum ReleaseTag {
+    public static func fromGit(directory: String = FileManager.default.currentDirectoryPath) async throws -> String {
+        let commit = HostCommand(
+            executable: "/usr/bin/git", arguments: ["-C", directory, "rev-parse", "--short", "HEAD"])
+        let (status, output) = try await commit.run()
+        guard status == 0 else {
+            throw UsageFailure("no --tag given and no git commit to take one from (not a git repository?)")
+        }
+        let changes = try await HostCommand(
+            executable: "/usr/bin/git", arguments: ["-C", directory, "status", "--porcelain"]
+        ).run()
+        let short = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return changes.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? short : short + "-dirty"
+    }
+}

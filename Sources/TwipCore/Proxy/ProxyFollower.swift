@@ -1,0 +1,75 @@
+public import DockerEngine
+import Foundation
+
+/// Keeps every running proxy of an environment sending traffic to exactly its live, healthy replicas.
+///
+/// The backends file is always rewritten (so a restarted proxy starts right); an HAProxy with a runtime API is
+/// then changed in place (servers added, put in maintenance, deleted: no reload, no connection closed), any other
+/// proxy reloads hitlessly on its signal.
+public struct ProxyFollower: Sendable {
+    public let client: DockerClient
+    public let names: EnvironmentNames
+    public let roles: [ProxyRole]
+
+    public init(client: DockerClient, names: EnvironmentNames, roles: [ProxyRole]) {
+        self.client = client
+        self.names = names
+        self.roles = roles
+    }
+
+    /// The backends `role` must list: each proxied service's serving replicas, minus `excluding` (container IDs),
+    /// lowest replica first. Pure.
+    public static func backends(
+        for role: ProxyRole, observed: [ObservedContainer], excluding: Set<String>, network: String
+    ) -> [ProxyBackend] {
+        role.backends.map { backend in
+            let servers =
+                observed
+                .filter { $0.service == backend.service && $0.isServing && !excluding.contains($0.id) }
+                .sorted { $0.replica < $1.replica }
+                .compactMap { container in
+                    container.address(preferring: network).map { ProxyServer(name: container.name, address: $0) }
+                }
+            return ProxyBackend(
+                service: backend.service, port: backend.port, healthPath: backend.healthPath, sticky: backend.sticky,
+                servers: servers)
+        }
+    }
+
+    /// Brings every running proxy in `observed` to the serving replicas minus `excluding`.
+    public func sync(observed: [ObservedContainer], excluding: Set<String> = []) async throws {
+        for role in roles {
+            for proxy in observed where proxy.service == role.service && proxy.state == .running {
+                let backends = Self.backends(
+                    for: role, observed: observed, excluding: excluding, network: names.network("default"))
+                try await write(role, backends: backends, into: proxy.id)
+                if let endpoint = role.runtime {
+                    let runtime = HAProxyRuntime(client: client, container: proxy.id, endpoint: endpoint)
+                    for backend in backends {
+                        try await runtime.reconcile(
+                            backend: backend.service, port: backend.port, wanted: backend.servers,
+                            check: backend.healthPath != nil)
+                    }
+                } else {
+                    try await client.killContainer(proxy.id, signal: role.reloadSignal)
+                }
+            }
+        }
+    }
+
+    /// Writes the backends file of a proxy that is about to start, so it starts with the right servers.
+    public func prepare(_ containerID: String, service: String, observed: [ObservedContainer]) async throws {
+        guard let role = roles.first(where: { $0.service == service }) else { return }
+        let backends = Self.backends(
+            for: role, observed: observed, excluding: [], network: names.network("default"))
+        try await write(role, backends: backends, into: containerID)
+    }
+
+    func write(_ role: ProxyRole, backends: [ProxyBackend], into containerID: String) async throws {
+        let text = ProxyConfig.render(role.kind, backends: backends, environment: names.environment)
+        let directory = (role.configPath as NSString).deletingLastPathComponent
+        let file = (role.configPath as NSString).lastPathComponent
+        let archive = TarStream(items: [.file(file, contents: Array(text.utf8), mode: 0o644)])
+        try await client.putArchive(containerID, path: directory, archive: archive.body)
+    }
+}

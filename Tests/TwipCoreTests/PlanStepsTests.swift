@@ -1,0 +1,300 @@
+import Testing
+import TwipStack
+
+@testable import TwipCore
+
+/// The whole ordered plan — networks, removals, creations, replacements, proxy steps and waits — planned from a
+/// stack and an observed state, without an engine. Modelled on prod: a proxy in front of static and web.
+@Suite struct PlanStepsTests {
+    let names = EnvironmentNames(environment: "prod")
+
+    var stack: Stack {
+        let healthy = [
+            Dependency(service: "static", condition: .serviceHealthy),
+            Dependency(service: "web", condition: .serviceHealthy),
+        ]
+        return Stack(
+            name: "prod", filePath: "/srv/stacks/prod.yml", directory: "/srv/stacks",
+            services: [
+                Service(name: "proxy", image: "twip-prod-proxy:latest", dependsOn: healthy),
+                Service(name: "static", image: "twip-prod-static:latest"),
+                Service(name: "web", image: "twip-prod-web:latest", deploy: Deploy(replicas: 2)),
+            ],
+            volumes: [Volume(name: "cache")])
+    }
+
+    var role: ProxyRole {
+        ProxyRole(
+            service: "proxy", kind: .haproxy, configPath: "/etc/haproxy/backends.cfg",
+            backends: [
+                .init(service: "static", port: 80, healthPath: "/healthz", sticky: false),
+                .init(service: "web", port: 8080, healthPath: "/health", sticky: true),
+            ], runtime: "127.0.0.1:9999")
+    }
+
+    func planner(_ stack: Stack? = nil) -> Planner {
+        Planner(stack: stack ?? self.stack, names: names, proxies: [role])
+    }
+
+    func images(_ stack: Stack) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: stack.services.map { ("twip-prod-\($0.name):latest", "sha256:\($0.name)") })
+    }
+
+    func container(_ service: String, _ replica: Int, hash: String? = nil, state: ObservedContainer.State = .running)
+        -> ObservedContainer
+    {
+        let definition = stack.service(named: service) ?? Service(name: service, image: "x")
+        return ObservedContainer(
+            id: "id-\(service)-\(replica)", name: "prod-\(service)-\(replica)", environment: "prod", service: service,
+            replica: replica, configHash: hash ?? planner().configHash(for: definition), imageID: "sha256:\(service)",
+            state: state, health: .healthy, addresses: ["prod_default": "172.18.0.\(replica)"])
+    }
+
+    /// The environment as a converged `up` leaves it.
+    var converged: ObservedState {
+        ObservedState(
+            containers: [container("proxy", 1), container("static", 1), container("web", 1), container("web", 2)],
+            networks: ["prod_default"], volumes: ["prod_cache"], images: images(stack))
+    }
+
+    @Test func aFreshEnvironmentGetsItsNetworkAndVolumeThenServicesInDependencyWaves() throws {
+        let plan = try planner().up(
+            selection: nil, observed: ObservedState(images: images(stack)), wait: false)
+        #expect(
+            plan.steps == [
+                Step(.createNetwork("default"), .missing),
+                Step(.createVolume("cache"), .missing),
+                Step(
+                    .together([
+                        [
+                            Step(.create(service: "static", replica: 1), .scaledUp),
+                            Step(.waitUntilReady(["prod-static-1"]), .proxyFollows),
+                            Step(.syncProxies, .proxyFollows),
+                        ],
+                        [
+                            Step(
+                                .together([
+                                    [Step(.create(service: "web", replica: 1), .scaledUp)],
+                                    [Step(.create(service: "web", replica: 2), .scaledUp)],
+                                ]), .scaledUp),
+                            Step(.waitUntilReady(["prod-web-1", "prod-web-2"]), .proxyFollows),
+                            Step(.syncProxies, .proxyFollows),
+                        ],
+                    ]), .dependsOn("nothing else in this wave")),
+                Step(.waitForDependencies(service: "proxy"), .dependsOn("static, web")),
+                Step(.create(service: "proxy", replica: 1), .scaledUp),
+            ])
+    }
+
+    @Test func aConvergedEnvironmentPlansNothing() throws {
+        let plan = try planner().up(selection: nil, observed: converged, wait: false)
+        #expect(plan.isEmpty)
+        #expect(plan.steps.isEmpty)
+        #expect(plan.unchanged.count == 4)
+    }
+
+    @Test func waitAddsOneLastStepForEverySelectedReplica() throws {
+        let plan = try planner().up(selection: ["web"], observed: converged, wait: true)
+        #expect(plan.steps == [Step(.waitUntilReady(["prod-web-1", "prod-web-2"]), .waitRequested)])
+        #expect(plan.isEmpty)
+    }
+
+    @Test func scalingUpStartsNewReplicasTogetherAndLetsThemInOnceReady() throws {
+        var scaled = stack
+        scaled.services[2].replicas = 4
+        let plan = try planner(scaled).up(selection: ["web"], observed: converged, wait: false)
+        #expect(
+            plan.steps == [
+                Step(
+                    .together([
+                        [Step(.create(service: "web", replica: 3), .scaledUp)],
+                        [Step(.create(service: "web", replica: 4), .scaledUp)],
+                    ]), .scaledUp),
+                Step(.waitUntilReady(["prod-web-3", "prod-web-4"]), .proxyFollows),
+                Step(.syncProxies, .proxyFollows),
+            ])
+    }
+
+    @Test func scalingDownDrainsTheHighestReplicasBeforeRemovingThem() throws {
+        var scaled = stack
+        scaled.services[2].replicas = 1
+        var observed = converged
+        observed.containers.append(container("web", 3))
+        let plan = try planner(scaled).up(selection: ["web"], observed: observed, wait: false)
+        let leaving = [container("web", 3), container("web", 2)]
+        #expect(
+            plan.steps == [
+                Step(.leaveProxies(leaving), .scaledDown),
+                Step(.drain, .scaledDown),
+                Step(.together(leaving.map { [Step(.remove($0), .scaledDown)] }), .scaledDown),
+                Step(.syncProxies, .proxyFollows),
+            ])
+    }
+
+    @Test func changedReplicasAreReplacedOneAtATimeWithTheProxyFollowing() throws {
+        var observed = converged
+        observed.containers = observed.containers.map {
+            $0.service == "web" ? container("web", $0.replica, hash: "old") : $0
+        }
+        let plan = try planner().up(selection: nil, observed: observed, wait: false)
+        let replaced = Cause.replaced(.configChanged)
+        #expect(
+            plan.steps
+                == [1, 2].flatMap { replica -> [Step] in
+                    let old = container("web", replica, hash: "old")
+                    return [
+                        Step(.leaveProxies([old]), replaced), Step(.drain, replaced), Step(.remove(old), replaced),
+                        Step(.syncProxies, .proxyFollows), Step(.create(service: "web", replica: replica), replaced),
+                        Step(.waitUntilReady([old.name]), .proxyFollows), Step(.syncProxies, .proxyFollows),
+                    ]
+                })
+    }
+
+    @Test func aStoppedProxyIsStartedAfterItsDependenciesWithoutWaitingForItself() throws {
+        var observed = converged
+        observed.containers[0].state = .exited
+        let plan = try planner().up(selection: nil, observed: observed, wait: false)
+        #expect(
+            plan.steps == [
+                Step(.waitForDependencies(service: "proxy"), .dependsOn("static, web")),
+                Step(.start(observed.containers[0]), .stopped),
+            ])
+    }
+
+    @Test func orphansLeaveTheProxyAndGoBeforeAnythingStarts() throws {
+        var observed = converged
+        let orphan = container("web", 1)
+        var smaller = stack
+        smaller.services.removeLast()
+        smaller.services[0].dependsOn.removeLast()
+        observed.containers.removeAll { $0.service == "web" && $0.replica == 2 }
+        let plan = try planner(smaller).up(selection: nil, observed: observed, wait: false)
+        #expect(
+            plan.steps == [
+                Step(.leaveProxies([orphan]), .removed(.orphan)), Step(.drain, .removed(.orphan)),
+                Step(.remove(orphan), .removed(.orphan)), Step(.syncProxies, .proxyFollows),
+            ])
+    }
+
+    @Test func orphansAreKeptWhenOnlySomeServicesAreSelected() throws {
+        var observed = converged
+        observed.containers.append(container("cache", 1))
+        let plan = try planner().up(selection: ["static"], observed: observed, wait: false)
+        #expect(plan.steps.isEmpty)
+    }
+
+    @Test func aMissingImageFailsBeforeAnyStep() {
+        var observed = converged
+        observed.images["twip-prod-web:latest"] = nil
+        #expect(throws: DeploymentError.self) {
+            try planner().up(selection: nil, observed: observed, wait: false)
+        }
+    }
+
+    @Test func selectingAServiceBringsWhatItDependsOn() {
+        #expect(planner().closure(of: ["proxy"]) == ["proxy", "static", "web"])
+        #expect(planner().closure(of: ["web"]) == ["web"])
+    }
+
+    @Test func restartTakesEachReplicaOutOfTheProxyAndBackOneAtATime() {
+        let plan = planner().restart(services: ["web", "proxy"], observed: converged)
+        let web1 = container("web", 1)
+        let web2 = container("web", 2)
+        let proxy = container("proxy", 1)
+        let cause = Cause.restartRequested
+        #expect(
+            plan.steps == [
+                Step(.restart(proxy), cause), Step(.waitUntilReady([proxy.name]), cause),
+                Step(.syncProxies, .proxyFollows),
+                Step(.leaveProxies([web1]), cause), Step(.drain, cause), Step(.restart(web1), cause),
+                Step(.waitUntilReady([web1.name]), cause), Step(.syncProxies, .proxyFollows),
+                Step(.leaveProxies([web2]), cause), Step(.drain, cause), Step(.restart(web2), cause),
+                Step(.waitUntilReady([web2.name]), cause), Step(.syncProxies, .proxyFollows),
+            ])
+    }
+
+    @Test(arguments: [false, true])
+    func downRemovesContainersThenNetworksAndVolumesOnlyWhenAsked(volumes: Bool) {
+        let plan = planner().down(observed: converged, volumes: volumes)
+        let containers = converged.containers.sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
+        #expect(
+            plan.steps
+                == [
+                    Step(.together(containers.map { [Step(.remove($0), .down)] }), .down),
+                    Step(.removeNetwork("prod_default"), .down),
+                ] + (volumes ? [Step(.removeVolume("prod_cache"), .down)] : []))
+    }
+
+    @Test func thePlanReadsAsIndentedLinesWithCauses() throws {
+        var scaled = stack
+        scaled.services[2].replicas = 3
+        let plan = try planner(scaled).up(selection: ["web"], observed: converged, wait: false)
+        #expect(
+            plan.lines == [
+                "create and start web replica 3 (below the wanted replica count)",
+                "wait until prod-web-3 ready (the proxy follows the live, healthy replicas)",
+                "update the proxies (the proxy follows the live, healthy replicas)",
+            ])
+    }
+}
+
+@Suite struct ProxyFollowerTests {
+    let role = ProxyRole(
+        service: "proxy", kind: .haproxy, configPath: "/etc/haproxy/backends.cfg",
+        backends: [.init(service: "web", port: 8080, healthPath: "/health", sticky: true)], runtime: nil)
+
+    func web(_ replica: Int, state: ObservedContainer.State = .running, health: ObservedContainer.Health = .healthy)
+        -> ObservedContainer
+    {
+        ObservedContainer(
+            id: "w\(replica)", name: "prod-web-\(replica)", service: "web", replica: replica, configHash: "h",
+            imageID: "i", state: state, health: health,
+            addresses: ["other": "10.0.0.\(replica)", "prod_default": "172.18.0.\(replica)"])
+    }
+
+    @Test func backendsListServingReplicasInOrderOnTheDefaultNetwork() {
+        let observed = [
+            web(3), web(1), web(2, health: .starting), web(4, health: .unhealthy), web(5, state: .exited),
+            web(6, health: .none),
+        ]
+        let backends = ProxyFollower.backends(for: role, observed: observed, excluding: [], network: "prod_default")
+        #expect(
+            backends.first?.servers == [
+                ProxyServer(name: "prod-web-1", address: "172.18.0.1"),
+                ProxyServer(name: "prod-web-3", address: "172.18.0.3"),
+                ProxyServer(name: "prod-web-6", address: "172.18.0.6"),
+            ])
+    }
+
+    @Test func excludedReplicasLeaveTheBackends() {
+        let backends = ProxyFollower.backends(
+            for: role, observed: [web(1), web(2)], excluding: ["w1"], network: "prod_default")
+        #expect(backends.first?.servers.map(\.name) == ["prod-web-2"])
+    }
+
+    @Test func aReplicaWithoutAnAddressOnTheDefaultNetworkUsesAnother() {
+        var replica = web(1)
+        replica.addresses = ["custom": "10.1.0.7"]
+        let backends = ProxyFollower.backends(
+            for: role, observed: [replica], excluding: [], network: "prod_default")
+        #expect(backends.first?.servers.first?.address == "10.1.0.7")
+    }
+}
+
+@Suite struct EnvironmentNameTests {
+    @Test(arguments: [
+        ("stacks/prod.yml", "prod", "prod"),
+        ("/srv/shop/docker-compose.yml", "docker-compose", "shop"),
+        ("/srv/Blog_2/compose.yaml", "compose", "blog_2"),
+        ("/srv/shop/docker-compose.yml", "storefront", "storefront"),
+        ("/tmp/x.yml", "x", "x"),
+    ])
+    func aFileGivenWithDashFIsNamedLikeCompose(path: String, stackName: String, expected: String) throws {
+        #expect(try EnvironmentNames.environment(forFile: path, stackName: stackName) == expected)
+    }
+
+    @Test(arguments: ["Prod", "-x", "a b", "", "a/b", String(repeating: "a", count: 64)])
+    func invalidNamesAreRefused(name: String) {
+        #expect(throws: UsageFailure.self) { try EnvironmentNames.validate(name) }
+    }
+}
