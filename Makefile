@@ -10,9 +10,9 @@ APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static ngin
 setup: deps build data
 	$(TWIP) setup
 
-# The web replicas run as a non-root user and write their journal into data/ (a bind mount): let them.
+# The web replicas run as uid 999 and write their journal into data/ (a bind mount): data/ is theirs, not the world's.
 data:
-	mkdir -p data && chmod 0777 data
+	mkdir -p data && chown 999:999 data && chmod 0755 data
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

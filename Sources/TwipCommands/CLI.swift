@@ -39,7 +39,8 @@ public enum CLI {
         let interrupts = Interrupts { task.cancel() }
         let status = await task.value
         interrupts.stop()
-        return status
+        // Cancelled by SIGTERM rather than Ctrl-C: the shell's convention, 128 + 15.
+        return status == 130 && interrupts.terminated ? 143 : status
     }
 
     /// Top-level command names; anything else in first position is an environment name.
@@ -124,34 +125,53 @@ public enum CLI {
     }
 }
 
-/// Turns SIGINT into cancellation of the running command; a second SIGINT exits with 130.
+/// Turns SIGINT (Ctrl-C) and SIGTERM (what CI runners and service managers send) into cancellation of the running
+/// command; a second signal exits at once (130, or 143 after a SIGTERM).
 final class Interrupts: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
+    private let sources: [any DispatchSourceSignal]
     private let lock = NSLock()
     private var count = 0
+    private var sawTerm = false
 
     init(onFirst: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [self] in
-            lock.lock()
-            count += 1
-            let seen = count
-            lock.unlock()
-            if seen == 1 {
-                Terminal.standardError.write("\ntwip: stopping what is in flight (Ctrl-C again to abort)\n")
-                onFirst()
-            } else {
-                Terminal.standardError.write("twip: aborted\n")
-                exit(130)
-            }
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            sources.append(source)
         }
-        source.resume()
+        self.sources = sources
+        for (source, number) in zip(sources, [SIGINT, SIGTERM]) {
+            source.setEventHandler { [self] in
+                lock.lock()
+                count += 1
+                let seen = count
+                if number == SIGTERM { sawTerm = true }
+                lock.unlock()
+                if seen == 1 {
+                    let what = number == SIGTERM ? "terminated" : "interrupted"
+                    Terminal.standardError.write("\ntwip: \(what): stopping what is in flight (again to abort)\n")
+                    onFirst()
+                } else {
+                    Terminal.standardError.write("twip: aborted\n")
+                    exit(number == SIGTERM ? 143 : 130)
+                }
+            }
+            source.resume()
+        }
+    }
+
+    /// Whether a SIGTERM caused the cancellation.
+    var terminated: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return sawTerm
     }
 
     func stop() {
-        source.cancel()
+        for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }
 

@@ -97,6 +97,8 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var initProcess: Bool?
     public var links: [String]?
     public var autoRemove: Bool?
+    /// Security options such as `no-new-privileges`.
+    public var securityOpt: [String]?
 
     /// Creates an empty host config.
     public init() {}
@@ -115,6 +117,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case initProcess = "Init"
         case links = "Links"
         case autoRemove = "AutoRemove"
+        case securityOpt = "SecurityOpt"
     }
 }
 

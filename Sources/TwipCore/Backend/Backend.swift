@@ -49,6 +49,9 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case ready(environment: String)
     case nothingToRemove(environment: String)
     case scaled(service: String, replicas: Int, changed: Bool)
+    case waitingForLock(holder: String)
+    case proxiesRepaired(environment: String)
+    case proxiesNotRepaired(String)
 
     public var description: String {
         switch self {
@@ -66,6 +69,10 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .nothingToRemove(let environment): "\(environment): no containers to remove"
         case .scaled(let service, let count, let changed):
             "\(service): \(count) replica\(count == 1 ? "" : "s")\(changed ? "" : " (unchanged)")"
+        case .waitingForLock(let holder): "waiting for \(holder) to finish with this environment"
+        case .proxiesRepaired(let environment):
+            "\(environment): the proxies send traffic to the live, healthy replicas again"
+        case .proxiesNotRepaired(let why): "could not bring the proxies back to the live replicas: \(why)"
         }
     }
 }

@@ -72,6 +72,10 @@ public struct ContainerBackend: Backend {
             let container = names.container(service: name, replica: replica)
             let created = try await client.createContainer(
                 name: container, config: blueprint.containerConfig(for: service, replica: replica))
+            // The create body joins the first network; the engine takes the others one by one before the start.
+            for network in blueprint.networks(for: service).dropFirst() {
+                try await client.connectNetwork(network.name, container: created.id, aliases: network.aliases)
+            }
             // A proxy starts with the right servers: no reload needed for its first start.
             try await proxies.prepare(created.id, service: name, observed: try await observeContainers())
             try await client.startContainer(created.id)
@@ -82,6 +86,7 @@ public struct ContainerBackend: Backend {
         case .leaveProxies(let containers):
             try await proxies.sync(observed: try await observeContainers(), excluding: Set(containers.map(\.id)))
         case .syncProxies:
+            guard !proxies.roles.isEmpty else { return }
             try await proxies.sync(observed: try await observeContainers())
         case .remove(let container):
             if container.state.isUp {

@@ -29,13 +29,36 @@ public struct EngineSession: Sendable {
     ) async throws -> T {
         let client = try client(environment: environment)
         do {
-            if ping { _ = try await client.ping() }
+            if ping { try await checkAnswers(client) }
             let result = try await body(EngineSession(client: client))
             try? await client.shutdown()
             return result
         } catch {
             try? await client.shutdown()
             throw error
+        }
+    }
+
+    /// How long the engine gets to answer `/_ping` before it counts as unreachable.
+    static let pingDeadline: Duration = .seconds(10)
+
+    /// Pings the engine; one that accepts the connection but does not answer in time is unreachable (exit 3).
+    static func checkAnswers(_ client: DockerClient) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await client.ping()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: pingDeadline)
+                return false
+            }
+            let answered = try await group.next() ?? false
+            group.cancelAll()
+            if !answered {
+                throw EngineUnreachable(
+                    host: client.host, reason: .other("it did not answer within \(pingDeadline.components.seconds) s"))
+            }
         }
     }
 

@@ -68,13 +68,17 @@ public struct Environment: Sendable {
         -> Plan
     {
         let deadline = ContinuousClock.now + timeout
-        let observed = try await observe()
-        let plan = try planner.up(selection: selection, observed: observed, wait: wait)
-        try checkHostPorts(selection: planner.closure(of: selection), observed: observed)
-        try await executor.run(plan.steps, deadline: deadline)
-        if plan.isEmpty { report(.nothingToChange(environment: names.environment, upToDate: plan.unchanged.count)) }
-        if wait { report(.ready(environment: names.environment)) }
-        return plan
+        return try await changing(deadline: deadline) {
+            let observed = try await observe()
+            let plan = try planner.up(selection: selection, observed: observed, wait: wait)
+            try checkHostPorts(selection: planner.closure(of: selection), observed: observed)
+            try await executor.run(plan.steps, deadline: deadline)
+            if plan.isEmpty {
+                report(.nothingToChange(environment: names.environment, upToDate: plan.unchanged.count))
+            }
+            if wait { report(.ready(environment: names.environment)) }
+            return plan
+        }
     }
 
     /// Refuses a plan that would publish a host port another process already holds.
@@ -114,15 +118,54 @@ public struct Environment: Sendable {
 
     /// Restarts replicas one at a time: each leaves the proxy, restarts, becomes healthy, and rejoins.
     public func restart(services: [String]?, timeout: Duration = .seconds(300)) async throws {
-        let plan = planner.restart(services: services, observed: try await observe())
-        try await executor.run(plan.steps, deadline: ContinuousClock.now + timeout)
+        let deadline = ContinuousClock.now + timeout
+        try await changing(deadline: deadline) {
+            let plan = planner.restart(services: services, observed: try await observe())
+            try await executor.run(plan.steps, deadline: deadline)
+        }
     }
 
     /// Removes the environment's containers and networks, and its named volumes when `volumes`.
     public func down(volumes: Bool) async throws {
-        let observed = try await backend.observe(imageReferences: [])
-        try await executor.run(planner.down(observed: observed, volumes: volumes).steps, deadline: .now)
-        if observed.containers.isEmpty { report(.nothingToRemove(environment: names.environment)) }
+        try await changing(deadline: .now + .seconds(300)) {
+            let observed = try await backend.observe(imageReferences: [])
+            try await executor.run(planner.down(observed: observed, volumes: volumes).steps, deadline: .now)
+            if observed.containers.isEmpty { report(.nothingToRemove(environment: names.environment)) }
+        }
+    }
+
+    /// Runs a command that changes the environment: under its lock (one writer per environment and engine), and
+    /// ending — whether it succeeded, failed or was interrupted — with every running proxy's backends equal to the
+    /// live, healthy replicas, so that running the same command again converges.
+    func changing<T: Sendable>(deadline: ContinuousClock.Instant, _ body: () async throws -> T) async throws -> T {
+        let lock = EnvironmentLock(engine: session.host, environment: names.environment)
+        return try await lock.withLock(deadline: deadline, waiting: { report(.waitingForLock(holder: $0)) }) {
+            let result: T
+            do {
+                result = try await body()
+            } catch {
+                await repairProxies()
+                throw error
+            }
+            try await backend.apply(Step(.syncProxies, .proxyFollows))
+            return result
+        }
+    }
+
+    /// After a failure or an interruption: the proxies follow the live replicas again, in a task of its own so
+    /// that the cancellation that stopped the command does not stop this too.
+    func repairProxies() async {
+        guard !proxies.isEmpty else { return }
+        let backend = backend
+        let failure = await Task.detached { () -> String? in
+            do {
+                try await backend.apply(Step(.syncProxies, .proxyFollows))
+                return nil
+            } catch {
+                return String(describing: error)
+            }
+        }.value
+        report(failure.map { .proxiesNotRepaired($0) } ?? .proxiesRepaired(environment: names.environment))
     }
 
     // MARK: - Reading

@@ -89,6 +89,8 @@ public struct ReplicaBlueprint: Sendable {
         host.memory = service.deploy.limits.memory ?? service.memLimit
         host.nanoCpus = (service.deploy.limits.cpus ?? service.cpus).map { Int64(($0 * 1_000_000_000).rounded()) }
         host.readonlyRootfs = service.readOnly
+        // No process in a replica gains privileges through setuid binaries or file capabilities.
+        host.securityOpt = ["no-new-privileges"]
         let networks = networks(for: service)
         host.networkMode = networks.first?.name
         config.hostConfig = host

@@ -42,7 +42,7 @@ public struct ProxyFollower: Sendable {
             for proxy in observed where proxy.service == role.service && proxy.state == .running {
                 let backends = Self.backends(
                     for: role, observed: observed, excluding: excluding, network: names.network("default"))
-                try await write(role, backends: backends, into: proxy.id)
+                let changed = try await write(role, backends: backends, into: proxy.id)
                 if let endpoint = role.runtime {
                     let runtime = HAProxyRuntime(client: client, container: proxy.id, endpoint: endpoint)
                     for backend in backends {
@@ -50,7 +50,8 @@ public struct ProxyFollower: Sendable {
                             backend: backend.service, port: backend.port, wanted: backend.servers,
                             check: backend.healthPath != nil)
                     }
-                } else {
+                } else if changed {
+                    // A reload closes idle client connections: only when the servers changed.
                     try await client.killContainer(proxy.id, signal: role.reloadSignal)
                 }
             }
@@ -65,11 +66,30 @@ public struct ProxyFollower: Sendable {
         try await write(role, backends: backends, into: containerID)
     }
 
-    func write(_ role: ProxyRole, backends: [ProxyBackend], into containerID: String) async throws {
-        let text = ProxyConfig.render(role.kind, backends: backends, environment: names.environment)
+    /// Writes the backends file unless it already holds the same text; returns whether it changed.
+    @discardableResult
+    func write(_ role: ProxyRole, backends: [ProxyBackend], into containerID: String) async throws -> Bool {
+        let text = Array(ProxyConfig.render(role.kind, backends: backends, environment: names.environment).utf8)
+        if let current = try? await client.getArchive(containerID, path: role.configPath),
+            Self.firstFile(inTar: current) == text
+        {
+            return false
+        }
         let directory = (role.configPath as NSString).deletingLastPathComponent
         let file = (role.configPath as NSString).lastPathComponent
-        let archive = TarStream(items: [.file(file, contents: Array(text.utf8), mode: 0o644)])
+        let archive = TarStream(items: [.file(file, contents: text, mode: 0o644)])
         try await client.putArchive(containerID, path: directory, archive: archive.body)
+        return true
+    }
+
+    /// The contents of the first entry of a tar archive (ustar: the size is octal at offset 124), nil when the
+    /// archive is too short or its header unreadable.
+    static func firstFile(inTar tar: [UInt8]) -> [UInt8]? {
+        guard tar.count >= 512 else { return nil }
+        let field = tar[124..<136].prefix { $0 != 0 && $0 != UInt8(ascii: " ") }
+        guard let size = Int(String(decoding: field, as: UTF8.self), radix: 8), tar.count >= 512 + size else {
+            return nil
+        }
+        return Array(tar[512..<(512 + size)])
     }
 }
