@@ -1,3 +1,5 @@
+import EngineTestSupport
+import Foundation
 import Testing
 import TwipStack
 
@@ -296,5 +298,42 @@ import TwipStack
     @Test(arguments: ["Prod", "-x", "a b", "", "a/b", String(repeating: "a", count: 64)])
     func invalidNamesAreRefused(name: String) {
         #expect(throws: UsageFailure.self) { try EnvironmentNames.validate(name) }
+    }
+}
+
+@Suite struct EnvironmentLockTests {
+    let lock = EnvironmentLock(engine: "unix:///tmp/twiptest-\(UInt32.random(in: 0...UInt32.max)).sock", environment: "prod")
+
+    @Test func aSecondWriterWaitsForTheFirstAndSaysSo() async throws {
+        let order = LineSink()
+        let first = Task {
+            try await lock.withLock(deadline: .now + .seconds(10), waiting: { _ in }) {
+                order.append("first in")
+                try await Task.sleep(for: .milliseconds(600))
+                order.append("first out")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        try await lock.withLock(deadline: .now + .seconds(10), waiting: { order.append("waiting: \($0)") }) {
+            order.append("second in")
+        }
+        try await first.value
+        #expect(order.lines.count == 4)
+        #expect(order.lines.first == "first in")
+        #expect(order.lines[1].hasPrefix("waiting: pid \(getpid())"))
+        #expect(Array(order.lines.suffix(2)) == ["first out", "second in"])
+    }
+
+    @Test func aWriterThatCannotGetTheLockInTimeFailsClearly() async throws {
+        let holder = Task {
+            try await lock.withLock(deadline: .now + .seconds(10), waiting: { _ in }) {
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        await #expect(throws: OperationFailure.self) {
+            try await lock.withLock(deadline: .now + .milliseconds(300), waiting: { _ in }) {}
+        }
+        try await holder.value
     }
 }
