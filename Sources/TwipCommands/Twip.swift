@@ -11,12 +11,12 @@ struct Twip: AsyncParsableCommand {
               twip COMMAND [ARGS]
             """,
         discussion: """
-            Environment actions: build, up, down, ps, scale, logs, restart, config, test, bench.
+            Environment actions: build, up, rollback, down, ps, scale, logs, restart, config, test, bench.
             Exit codes: 0 success, 1 operation failed, 2 bad usage or invalid stack, 3 engine unreachable.
             """,
         subcommands: [
             ConfigCommand.self, BuildCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, ScaleCommand.self,
-            LogsCommand.self, RestartCommand.self, TestCommand.self, BenchCommand.self, StatusCommand.self,
+            LogsCommand.self, RestartCommand.self, RollbackCommand.self, TestCommand.self, BenchCommand.self, StatusCommand.self,
             PackCommand.self, CleanCommand.self, ImagesCommand.self, SetupCommand.self, BaseCommand.self,
             VersionCommand.self,
         ]

@@ -11,9 +11,10 @@ import TwipStack
 struct DeploymentEngineTests {
     let environment = "tcore\(UInt16.random(in: 1000...65000))"
 
-    func stack(replicas: Int = 2, command: [String]? = nil, health: Healthcheck? = nil, extra: [Service] = [])
-        -> Stack
-    {
+    func stack(
+        replicas: Int = 2, command: [String]? = nil, health: Healthcheck? = nil, extra: [Service] = [],
+        update: UpdateConfig? = nil
+    ) -> Stack {
         let web = Service(
             name: "web", image: EngineTestSupport.image,
             command: command ?? ["httpd", "-f", "-p", "8080", "-h", "/www"],
@@ -22,7 +23,7 @@ struct DeploymentEngineTests {
                     test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"],
                     interval: .milliseconds(500), timeout: .seconds(2), retries: 3),
             restart: .onFailure(maxRetries: 5),
-            deploy: Deploy(replicas: replicas))
+            deploy: Deploy(replicas: replicas, updateConfig: update))
         return Stack(name: environment, filePath: "/tmp/\(environment).yml", directory: "/tmp", services: [web] + extra)
     }
 
@@ -79,8 +80,10 @@ struct DeploymentEngineTests {
                 client, stack(replicas: 1, command: ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"]))
             let plan = try await changed.up(wait: true, timeout: .seconds(60))
             #expect(plan.actions.count == 1)
-            let after = try await client.inspectContainer("\(environment)-web-1").id
-            #expect(before != after)
+            let after = try await changed.ps()
+            #expect(after.count == 1)
+            #expect(after.first?.replica == 1)
+            #expect(after.first.map { $0.id != before } == true)
             try await changed.down(volumes: true)
         }
     }
@@ -132,6 +135,92 @@ struct DeploymentEngineTests {
                 #expect(error.description.contains("database unreachable"))
             }
             try await sick.down(volumes: true)
+        }
+    }
+
+    static let startFirst = UpdateConfig(
+        parallelism: 1, order: .startFirst, failureAction: .rollback, monitor: .seconds(3))
+
+    func ids(_ environment: Environment) async throws -> Set<String> {
+        Set(try await environment.ps().filter { $0.state == .running }.map(\.id))
+    }
+
+    @Test func aReleaseStartsEachNewReplicaBesideTheOldOneAndThenRemovesTheOld() async throws {
+        try await EngineTestSupport.withEngine { client in
+            let lines = LineSink()
+            let first = deployment(client, stack(update: Self.startFirst))
+            try await first.up(wait: true, timeout: .seconds(60))
+            let before = try await ids(first)
+            let next = deployment(
+                client,
+                stack(command: ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"], update: Self.startFirst),
+                lines: lines)
+            try await next.up(wait: true, timeout: .seconds(90))
+            let after = try await next.ps()
+            #expect(after.count == 2)
+            #expect(after.map(\.replica) == [1, 2])
+            #expect(after.allSatisfy { $0.state == .running && $0.health == .healthy })
+            #expect(Set(after.map(\.id)).isDisjoint(with: before))
+            #expect(after.allSatisfy { $0.name.hasPrefix("\(environment)-web-\($0.replica)-") })
+            // Start-first: each new replica started before its old one stopped.
+            let order = lines.lines.filter { $0.contains("started") || $0.contains("stopped") }
+            #expect(order.count == 4)
+            #expect(order.first?.contains("started") == true)
+            #expect(order.first?.contains("-web-1-") == true)
+            #expect(order.dropFirst().first?.contains("\(environment)-web-1 stopped") == true)
+            // A second up with the same stack changes nothing.
+            #expect(try await next.up(wait: true, timeout: .seconds(60)).isEmpty)
+            try await next.down(volumes: true)
+        }
+    }
+
+    @Test func aNewVersionThatNeverBecomesHealthyIsRolledBack() async throws {
+        try await EngineTestSupport.withEngine { client in
+            let first = deployment(client, stack(update: Self.startFirst))
+            try await first.up(wait: true, timeout: .seconds(60))
+            let before = try await ids(first)
+            let sick = deployment(
+                client,
+                stack(
+                    health: Healthcheck(
+                        test: ["CMD", "sh", "-c", "echo cannot reach the journal; exit 1"],
+                        interval: .milliseconds(300), timeout: .seconds(1), retries: 1),
+                    update: Self.startFirst))
+            do {
+                try await sick.up(wait: true, timeout: .seconds(60))
+                Issue.record("a release whose new replica is unhealthy succeeded")
+            } catch let error as DeploymentError {
+                #expect(error.description.contains("rolled back"))
+                #expect(error.description.contains("\(environment)-web-1-"))
+                #expect(error.description.contains("cannot reach the journal"))
+            }
+            #expect(try await ids(first) == before)
+            #expect(try await first.ps().count == 2)
+            try await first.down(volumes: true)
+        }
+    }
+
+    @Test func aNewVersionThatCrashesAfterTakingTrafficIsRolledBack() async throws {
+        try await EngineTestSupport.withEngine { client in
+            let first = deployment(client, stack(update: Self.startFirst))
+            try await first.up(wait: true, timeout: .seconds(60))
+            let before = try await ids(first)
+            let crashing = deployment(
+                client,
+                stack(
+                    command: ["sh", "-c", "httpd -f -p 8080 -h /www & sleep 2; echo out of memory; exit 3"],
+                    update: Self.startFirst))
+            do {
+                try await crashing.up(wait: true, timeout: .seconds(60))
+                Issue.record("a release whose new replica crashes after switching succeeded")
+            } catch let error as DeploymentError {
+                #expect(error.description.contains("after taking traffic"))
+                #expect(error.description.contains("rolled back"))
+                #expect(error.description.contains("out of memory"))
+            }
+            #expect(try await ids(first) == before)
+            #expect(try await first.ps().count == 2)
+            try await first.down(volumes: true)
         }
     }
 

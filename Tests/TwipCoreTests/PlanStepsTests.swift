@@ -126,30 +126,128 @@ import TwipStack
         let leaving = [container("web", 3), container("web", 2)]
         #expect(
             plan.steps == [
-                Step(.leaveProxies(leaving), .scaledDown),
+                Step(.leaveProxies(leaving.map(\.name)), .scaledDown),
                 Step(.drain, .scaledDown),
                 Step(.together(leaving.map { [Step(.remove($0), .scaledDown)] }), .scaledDown),
                 Step(.syncProxies, .proxyFollows),
             ])
     }
 
-    @Test func changedReplicasAreReplacedOneAtATimeWithTheProxyFollowing() throws {
+    /// The release of web's two changed replicas under the proxy, with the defaults: start-first, one at a time,
+    /// 5 s watch, rollback.
+    func defaultRelease(_ observed: ObservedState, token: String) -> [Step] {
+        let replaced = Cause.replaced(.configChanged)
+        let batches = [1, 2].map { replica -> Release.Batch in
+            let old = observed.containers.first { $0.service == "web" && $0.replica == replica }!
+            let new = "prod-web-\(replica)-\(token)"
+            return Release.Batch(
+                steps: [
+                    Step(.createReplacement(service: "web", replica: replica, name: new), replaced),
+                    Step(.waitUntilReady([new]), replaced), Step(.syncProxies, .proxyFollows),
+                    Step(.leaveProxies([old.name]), replaced), Step(.drain, replaced), Step(.stop(old), replaced),
+                    Step(.syncProxies, .proxyFollows), Step(.monitor([new], .seconds(5)), replaced),
+                ],
+                undo: [
+                    Step(.leaveProxies([new]), .rolledBack), Step(.drain, .rolledBack),
+                    Step(.removeIfPresent(new), .rolledBack), Step(.start(old), .rolledBack),
+                    Step(.waitUntilReady([old.name]), .rolledBack), Step(.syncProxies, .proxyFollows),
+                ],
+                replicas: [replica])
+        }
+        let finish = observed.containers.filter { $0.service == "web" }.map { Step(.remove($0), replaced) }
+        return [
+            Step(
+                .release(
+                    Release(
+                        service: "web", order: .startFirst, batches: batches, finish: finish, failureAction: .rollback,
+                        allowedFailures: 0, delay: nil)), replaced)
+        ]
+    }
+
+    @Test func changedReplicasAreReleasedStartFirstOneAtATimeWithRollback() throws {
         var observed = converged
         observed.containers = observed.containers.map {
             $0.service == "web" ? container("web", $0.replica, hash: "old") : $0
         }
         let plan = try planner().up(selection: nil, observed: observed, wait: false)
-        let replaced = Cause.replaced(.configChanged)
+        let token = planner().replacementToken(
+            configHash: planner().configHash(for: stack.services[2]), imageID: "sha256:web")
+        #expect(plan.steps == defaultRelease(observed, token: token))
+    }
+
+    @Test func aNewImageIsKeptAsThePreviousReleaseBeforeTheReplacement() throws {
+        var observed = converged
+        observed.images["twip-prod-web:latest"] = "sha256:web2"
+        let plan = try planner().up(selection: ["web"], observed: observed, wait: false)
         #expect(
-            plan.steps
-                == [1, 2].flatMap { replica -> [Step] in
-                    let old = container("web", replica, hash: "old")
-                    return [
-                        Step(.leaveProxies([old]), replaced), Step(.drain, replaced), Step(.remove(old), replaced),
-                        Step(.syncProxies, .proxyFollows), Step(.create(service: "web", replica: replica), replaced),
-                        Step(.waitUntilReady([old.name]), .proxyFollows), Step(.syncProxies, .proxyFollows),
-                    ]
-                })
+            plan.steps.first
+                == Step(
+                    .keepPrevious(reference: "twip-prod-web:latest", imageID: "sha256:web"), .replaced(.imageChanged)))
+        guard case .release(let release)? = plan.steps.last?.kind else {
+            Issue.record("no release in \(plan.lines)")
+            return
+        }
+        #expect(release.batches.count == 2)
+    }
+
+    @Test(arguments: [
+        (
+            UpdateConfig(parallelism: 2, order: .stopFirst, failureAction: .pause), UpdateOrder.stopFirst, 1,
+            UpdateFailureAction.pause
+        ),
+        (UpdateConfig(parallelism: 0, failureAction: .continue, maxFailureRatio: 0.5), .startFirst, 1, .continue),
+        (UpdateConfig(parallelism: 1, delay: .seconds(3), order: .startFirst), .startFirst, 2, .rollback),
+    ])
+    func updateConfigShapesTheRelease(
+        config: UpdateConfig, order: UpdateOrder, batches: Int, action: UpdateFailureAction
+    ) throws {
+        var configured = stack
+        configured.services[2].deploy.updateConfig = config
+        var observed = converged
+        observed.containers = observed.containers.map {
+            $0.service == "web" ? container("web", $0.replica, hash: "old") : $0
+        }
+        let plan = try planner(configured).up(selection: ["web"], observed: observed, wait: false)
+        guard case .release(let release)? = plan.steps.last?.kind else {
+            Issue.record("no release in \(plan.lines)")
+            return
+        }
+        #expect(release.order == order)
+        #expect(release.batches.count == batches)
+        #expect(release.failureAction == action)
+        #expect(release.delay == config.delay)
+        #expect(release.allowedFailures == Int((config.maxFailureRatio ?? 0) * 2))
+        let firsts = release.batches[0].steps.map { $0.flattened.first?.kind }
+        let createIndex = firsts.firstIndex { if case .createReplacement? = $0 { true } else { false } }
+        let stopIndex = firsts.firstIndex { if case .stop? = $0 { true } else { false } }
+        #expect(((createIndex ?? 0) < (stopIndex ?? 0)) == (order == .startFirst))
+    }
+
+    @Test func aServiceThatCannotRunTwiceIsReleasedStopFirst() throws {
+        var pinned = stack
+        pinned.services[2].containerName = "the-web"
+        pinned.services[2].replicas = 1
+        var observed = converged
+        observed.containers = observed.containers.filter { !($0.service == "web" && $0.replica == 2) }.map {
+            $0.service == "web" ? container("web", 1, hash: "old") : $0
+        }
+        let plan = try planner(pinned).up(selection: ["web"], observed: observed, wait: false)
+        guard case .release(let release)? = plan.steps.last?.kind else {
+            Issue.record("no release in \(plan.lines)")
+            return
+        }
+        #expect(release.order == .stopFirst)
+    }
+
+    @Test func ofTwoContainersWithOneReplicaNumberTheCurrentRunningOneIsKept() {
+        let stale = container("web", 1, hash: "old", state: .exited)
+        var current = container("web", 1)
+        current.id = "aaa-current"
+        let plan = Planner.diff(
+            desired: [DesiredService(name: "web", replicas: 1, configHash: current.configHash, imageID: "sha256:web")],
+            observed: [stale, current])
+        #expect(plan.actions == [.remove(stale, reason: .duplicate)])
+        #expect(plan.unchanged == [current])
     }
 
     @Test func aStoppedProxyIsStartedAfterItsDependenciesWithoutWaitingForItself() throws {
@@ -173,7 +271,7 @@ import TwipStack
         let plan = try planner(smaller).up(selection: nil, observed: observed, wait: false)
         #expect(
             plan.steps == [
-                Step(.leaveProxies([orphan]), .removed(.orphan)), Step(.drain, .removed(.orphan)),
+                Step(.leaveProxies([orphan.name]), .removed(.orphan)), Step(.drain, .removed(.orphan)),
                 Step(.remove(orphan), .removed(.orphan)), Step(.syncProxies, .proxyFollows),
             ])
     }
@@ -208,9 +306,9 @@ import TwipStack
             plan.steps == [
                 Step(.restart(proxy), cause), Step(.waitUntilReady([proxy.name]), cause),
                 Step(.syncProxies, .proxyFollows),
-                Step(.leaveProxies([web1]), cause), Step(.drain, cause), Step(.restart(web1), cause),
+                Step(.leaveProxies([web1.name]), cause), Step(.drain, cause), Step(.restart(web1), cause),
                 Step(.waitUntilReady([web1.name]), cause), Step(.syncProxies, .proxyFollows),
-                Step(.leaveProxies([web2]), cause), Step(.drain, cause), Step(.restart(web2), cause),
+                Step(.leaveProxies([web2.name]), cause), Step(.drain, cause), Step(.restart(web2), cause),
                 Step(.waitUntilReady([web2.name]), cause), Step(.syncProxies, .proxyFollows),
             ])
     }
@@ -270,7 +368,7 @@ import TwipStack
 
     @Test func excludedReplicasLeaveTheBackends() {
         let backends = ProxyFollower.backends(
-            for: role, observed: [web(1), web(2)], excluding: ["w1"], network: "prod_default")
+            for: role, observed: [web(1), web(2)], excluding: ["prod-web-1"], network: "prod_default")
         #expect(backends.first?.servers.map(\.name) == ["prod-web-2"])
     }
 
@@ -302,7 +400,8 @@ import TwipStack
 }
 
 @Suite struct EnvironmentLockTests {
-    let lock = EnvironmentLock(engine: "unix:///tmp/twiptest-\(UInt32.random(in: 0...UInt32.max)).sock", environment: "prod")
+    let lock = EnvironmentLock(
+        engine: "unix:///tmp/twiptest-\(UInt32.random(in: 0...UInt32.max)).sock", environment: "prod")
 
     @Test func aSecondWriterWaitsForTheFirstAndSaysSo() async throws {
         let order = LineSink()

@@ -8,6 +8,7 @@ struct ImageRow: Codable {
     var kind: String
     var environment: String?
     var service: String?
+    var release: String?
     var id: String
     var sizeMB: Double
     var created: Int64
@@ -17,6 +18,7 @@ struct ImageRow: Codable {
         kind = image.kind
         environment = image.environment
         service = image.service
+        release = image.release
         id = image.id
         sizeMB = Double(image.size) / 1_000_000
         created = image.created
@@ -51,10 +53,10 @@ struct ImagesCommand: AsyncParsableCommand {
         case .table:
             Terminal.standardOutput.write(
                 table(
-                    ["IMAGE", "KIND", "ENV", "SERVICE", "ID", "SIZE", "CREATED"],
+                    ["IMAGE", "KIND", "ENV", "SERVICE", "RELEASE", "ID", "SIZE", "CREATED"],
                     rows.map {
                         [
-                            $0.reference, $0.kind, $0.environment ?? "-", $0.service ?? "-", $0.id,
+                            $0.reference, $0.kind, $0.environment ?? "-", $0.service ?? "-", $0.release ?? "-", $0.id,
                             String(format: "%.1f MB", $0.sizeMB), age(since: $0.created),
                         ]
                     }))

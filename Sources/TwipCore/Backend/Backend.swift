@@ -14,6 +14,9 @@ public protocol Backend: Sendable {
     /// The state of one container, by name or ID, as readiness judges it.
     func snapshot(of container: String) async throws -> ContainerSnapshot
 
+    /// The last `count` lines of a container's output (both streams), oldest first.
+    func lastLines(of container: String, count: Int) async throws -> [String]
+
     /// Waits until a container exits and returns its exit code.
     func exitCode(of container: String) async throws -> Int
 
@@ -43,6 +46,8 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case started(String)
     case removed(String, cause: Cause)
     case restarted(String)
+    case stopped(String)
+    case rolledBack(service: String)
     case networkRemoved(String)
     case volumeRemoved(String)
     case nothingToChange(environment: String, upToDate: Int)
@@ -61,6 +66,8 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .removed(let name, .down): "\(name) removed"
         case .removed(let name, let cause): "\(name) removed (\(cause))"
         case .restarted(let name): "\(name) restarted"
+        case .stopped(let name): "\(name) stopped (kept until the release is done)"
+        case .rolledBack(let service): "\(service): release rolled back; the previous replicas serve"
         case .networkRemoved(let name): "network \(name) removed"
         case .volumeRemoved(let name): "volume \(name) removed"
         case .nothingToChange(let environment, let count):

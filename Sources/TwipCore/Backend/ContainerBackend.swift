@@ -46,6 +46,14 @@ public struct ContainerBackend: Backend {
         ContainerSnapshot(try await client.inspectContainer(container))
     }
 
+    public func lastLines(of container: String, count: Int) async throws -> [String] {
+        var lines: [String] = []
+        for try await frame in try await client.logs(container, options: LogOptions(follow: false, tail: count)) {
+            lines += String(decoding: frame.bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+        }
+        return Array(lines.suffix(count))
+    }
+
     public func exitCode(of container: String) async throws -> Int {
         try await client.waitContainer(container).statusCode
     }
@@ -68,23 +76,28 @@ public struct ContainerBackend: Backend {
                 labels: (declared?.labels ?? [:]).merging([TwipLabel.environment: names.environment]) { $1 })
             report(.volumeCreated(names.volume(volume)))
         case .create(let name, let replica):
-            guard let service = stack.service(named: name) else { return }
-            let container = names.container(service: name, replica: replica)
-            let created = try await client.createContainer(
-                name: container, config: blueprint.containerConfig(for: service, replica: replica))
-            // The create body joins the first network; the engine takes the others one by one before the start.
-            for network in blueprint.networks(for: service).dropFirst() {
-                try await client.connectNetwork(network.name, container: created.id, aliases: network.aliases)
+            try await create(
+                service: name, replica: replica, container: names.container(service: name, replica: replica))
+        case .createReplacement(let name, let replica, let container):
+            try await create(service: name, replica: replica, container: container)
+        case .stop(let container):
+            try await client.stopContainer(container.id, timeout: stopTimeout(of: container.service))
+            report(.stopped(container.name))
+        case .removeIfPresent(let name):
+            do {
+                try await client.removeContainer(name, force: true)
+                report(.removed(name, cause: step.cause))
+            } catch let error as EngineError where error.isNotFound {
+                return
             }
-            // A proxy starts with the right servers: no reload needed for its first start.
-            try await proxies.prepare(created.id, service: name, observed: try await observeContainers())
-            try await client.startContainer(created.id)
-            report(.started(container))
+        case .keepPrevious(let reference, let imageID):
+            let (repository, _) = Self.split(reference)
+            try await client.tagImage(imageID, repository: repository, tag: "previous")
         case .start(let container):
             try await client.startContainer(container.id)
             report(.started(container.name))
         case .leaveProxies(let containers):
-            try await proxies.sync(observed: try await observeContainers(), excluding: Set(containers.map(\.id)))
+            try await proxies.sync(observed: try await observeContainers(), excluding: Set(containers))
         case .syncProxies:
             guard !proxies.roles.isEmpty else { return }
             try await proxies.sync(observed: try await observeContainers())
@@ -103,9 +116,32 @@ public struct ContainerBackend: Backend {
         case .removeVolume(let volume):
             try await client.removeVolume(volume)
             report(.volumeRemoved(volume))
-        case .together, .drain, .waitUntilReady, .waitForDependencies:
+        case .together, .drain, .waitUntilReady, .waitForDependencies, .monitor, .pause, .release:
             assertionFailure("the executor runs \(step.kind) itself")
         }
+    }
+
+    /// Creates, connects, prepares (a proxy gets its backends file) and starts one replica's container.
+    func create(service name: String, replica: Int, container: String) async throws {
+        guard let service = stack.service(named: name) else { return }
+        let created = try await client.createContainer(
+            name: container, config: blueprint.containerConfig(for: service, replica: replica))
+        // The create body joins the first network; the engine takes the others one by one before the start.
+        for network in blueprint.networks(for: service).dropFirst() {
+            try await client.connectNetwork(network.name, container: created.id, aliases: network.aliases)
+        }
+        // A proxy starts with the right servers: no reload needed for its first start.
+        try await proxies.prepare(created.id, service: name, observed: try await observeContainers())
+        try await client.startContainer(created.id)
+        report(.started(container))
+    }
+
+    /// `repository` and `tag` of an image reference (`host:5000/name:tag` → `host:5000/name`, `tag`).
+    static func split(_ reference: String) -> (repository: String, tag: String) {
+        guard let colon = reference.lastIndex(of: ":"), !reference[colon...].contains("/") else {
+            return (reference, "latest")
+        }
+        return (String(reference[..<colon]), String(reference[reference.index(after: colon)...]))
     }
 
     /// Seconds a container of `service` gets to stop before it is killed: its `stop_grace_period`, else 10.

@@ -7,6 +7,7 @@ public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible
     case dependencyFailed(service: String, dependency: String, exitCode: Int)
     case unknownService(String)
     case cannotReplicate(service: String, reason: String)
+    case releaseFailed(service: String, container: String, state: String, logTail: [String], outcome: String)
 
     public var description: String {
         switch self {
@@ -23,10 +24,20 @@ public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible
             "service \(service): dependency \(dependency) exited with code \(exitCode)"
         case .unknownService(let name):
             "no service named \"\(name)\" in the stack"
+        case .releaseFailed(let service, let container, let state, let logTail, let outcome):
+            "release of \(service) failed: \(container) \(state)"
+                + (logTail.isEmpty ? "" : "; its last output: \(logTail.joined(separator: " | "))")
+                + (outcome.isEmpty ? "" : "; \(outcome)")
         case .cannotReplicate(let service, let reason):
             "service \(service) cannot run more than one replica: \(reason); "
                 + "publish it through the proxy instead (drop the fixed host port / container_name)"
         }
+    }
+
+    /// The same failure with what became of the release.
+    func with(outcome: String) -> DeploymentError {
+        guard case .releaseFailed(let service, let container, let state, let logTail, _) = self else { return self }
+        return .releaseFailed(service: service, container: container, state: state, logTail: logTail, outcome: outcome)
     }
 
     /// Whether the problem is the operator's input (exit 2) rather than a failed operation (exit 1).

@@ -69,3 +69,30 @@ public enum ReleaseTag {
         return changes.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? short : short + "-dirty"
     }
 }
+
+extension Environment {
+    /// Returns every service whose image changed in the last release to the image it ran before (kept as
+    /// `REPOSITORY:previous`), then converges: a release like any other, start-first where the proxy follows. The
+    /// image left becomes the previous one, so a second rollback goes forward again. Configuration comes from the
+    /// stack as it is: rollback swaps images, not stack files.
+    @discardableResult
+    public func rollback(timeout: Duration = .seconds(300)) async throws -> [String] {
+        var swapped: [String] = []
+        for service in stack.services {
+            let reference = names.imageReference(for: service)
+            let (repository, tag) = ContainerBackend.split(reference)
+            guard tag != "previous",
+                let previous = try? await session.client.inspectImage("\(repository):previous"),
+                let current = try? await session.client.inspectImage(reference), previous.id != current.id
+            else { continue }
+            try await session.client.tagImage(previous.id, repository: repository, tag: tag)
+            try await session.client.tagImage(current.id, repository: repository, tag: "previous")
+            swapped.append(service.name)
+        }
+        guard !swapped.isEmpty else {
+            throw UsageFailure("\(names.environment): no previous release to return to (no image tagged :previous)")
+        }
+        try await up(wait: true, timeout: timeout)
+        return swapped
+    }
+}

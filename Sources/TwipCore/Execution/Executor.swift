@@ -44,6 +44,17 @@ public struct Executor: Sendable {
         case .waitForDependencies(let name):
             guard let service = stack.service(named: name) else { return }
             try await waitForDependencies(of: service, deadline: deadline)
+        case .monitor(let containers, let duration):
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for container in containers {
+                    group.addTask { try await watch(container, for: duration) }
+                }
+                try await group.waitForAll()
+            }
+        case .pause(let duration):
+            try await Task.sleep(for: duration)
+        case .release(let release):
+            try await run(release, deadline: deadline)
         default:
             try await backend.apply(step)
         }
@@ -69,6 +80,84 @@ public struct Executor: Sendable {
                 try await Task.sleep(for: pollInterval)
             }
         }
+    }
+
+    /// Fails when a container that was ready crashes, restarts or turns unhealthy within `duration`.
+    func watch(_ container: String, for duration: Duration) async throws {
+        let end = ContinuousClock.now + duration
+        var initialRestarts: Int?
+        while ContinuousClock.now < end {
+            let snapshot = try await backend.snapshot(of: container)
+            let restarts = initialRestarts ?? snapshot.restartCount
+            initialRestarts = restarts
+            if case .failed(let why) = Readiness.judge(snapshot, initialRestarts: restarts) {
+                throw DeploymentError.notReady(container: container, state: "failed after taking traffic: \(why)")
+            }
+            try await Task.sleep(for: min(pollInterval, end - ContinuousClock.now))
+        }
+    }
+
+    /// Runs a release batch by batch. A failed batch is undone (its new replicas out of the proxies and removed,
+    /// its old ones started again); past the allowed failures, `rollback` undoes every batch done so far (a
+    /// rollback never rolls back again), `pause` stops there, `continue` goes on. Interruptions are not failures:
+    /// they stop the release where it is and the proxies are repaired by the caller.
+    func run(_ release: Release, deadline: ContinuousClock.Instant) async throws {
+        var done: [Release.Batch] = []
+        var failures = 0
+        for (index, batch) in release.batches.enumerated() {
+            if index > 0, let delay = release.delay { try await Task.sleep(for: delay) }
+            do {
+                try await run(batch.steps, deadline: deadline)
+                done.append(batch)
+                continue
+            } catch let error where !(error is CancellationError) && !Task.isCancelled {
+                let failure = await describe(error, release: release)
+                await undo(batch.undo)
+                failures += batch.replicas.count
+                guard failures > release.allowedFailures else { continue }
+                switch release.failureAction {
+                case .continue:
+                    continue
+                case .pause:
+                    throw failure.with(outcome: "release paused: the replicas replaced so far keep the new version")
+                case .rollback:
+                    for earlier in done.reversed() { await undo(earlier.undo) }
+                    throw failure.with(outcome: "release rolled back: the previous replicas serve")
+                }
+            }
+        }
+        try await run(release.finish, deadline: deadline)
+    }
+
+    /// Runs undo steps to the end whatever happens (each is idempotent), in a task the interruption that may be
+    /// under way does not cancel.
+    func undo(_ steps: [Step]) async {
+        let executor = self
+        await Task.detached {
+            for step in steps {
+                try? await executor.run(step, deadline: .now + .seconds(120))
+            }
+        }.value
+    }
+
+    /// The release failure for `error`: the replica it names, its last health check, and its last output lines.
+    func describe(_ error: any Error, release: Release) async -> DeploymentError {
+        var container: String?
+        var state = String(describing: error)
+        if let deployment = error as? DeploymentError {
+            switch deployment {
+            case .notReady(let name, let why), .timedOut(let name, let why):
+                container = name
+                state = why
+            default: break
+            }
+        }
+        let logs = container.map { name in (name, backend) }
+        var tail: [String] = []
+        if let (name, backend) = logs { tail = (try? await backend.lastLines(of: name, count: 5)) ?? [] }
+        return .releaseFailed(
+            service: release.service, container: container ?? release.service, state: state, logTail: tail,
+            outcome: "")
     }
 
     /// Waits for what `service` depends on, as each `depends_on` condition says.

@@ -8,6 +8,9 @@ public struct TwipImage: Sendable, Hashable, Codable {
     public var kind: String
     public var environment: String?
     public var service: String?
+    /// For an environment's image: `current` (what its services run after the last release) or `previous` (what
+    /// `twip ENV rollback` returns to).
+    public var release: String?
     /// The short image ID.
     public var id: String
     public var size: Int64
@@ -33,10 +36,15 @@ extension EngineSession {
             let labels = summary.labels ?? [:]
             // Images built on a base image inherit its io.twip.base label; what was built for a service is no base.
             return TwipImage(
-                reference: summary.repoTags?.first { $0 != "<none>:<none>" } ?? "<none>",
+                reference: (summary.repoTags ?? []).filter { $0 != "<none>:<none>" }
+                    .sorted { !$0.hasSuffix(":previous") && $1.hasSuffix(":previous") }.first ?? "<none>",
                 kind: labels[TwipLabel.environment] != nil
                     ? "environment" : labels[TwipLabel.service] != nil ? "built" : "base",
                 environment: labels[TwipLabel.environment], service: labels[TwipLabel.service],
+                release: labels[TwipLabel.environment] == nil
+                    ? nil
+                    : (summary.repoTags ?? []).contains { $0.hasSuffix(":previous") }
+                        ? ((summary.repoTags ?? []).count > 1 ? "current, previous" : "previous") : "current",
                 id: String(summary.id.replacingOccurrences(of: "sha256:", with: "").prefix(12)),
                 size: summary.size ?? 0, created: summary.created ?? 0)
         }

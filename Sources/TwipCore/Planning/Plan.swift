@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an existing replica must be replaced.
 public enum RecreateReason: String, Sendable, Hashable {
     case configChanged = "configuration changed"
@@ -49,6 +51,7 @@ public enum Cause: Sendable, Hashable, CustomStringConvertible {
     case waitRequested
     case down
     case restartRequested
+    case rolledBack
 
     public var description: String {
         switch self {
@@ -64,6 +67,7 @@ public enum Cause: Sendable, Hashable, CustomStringConvertible {
         case .waitRequested: "--wait"
         case .down: "down"
         case .restartRequested: "restart"
+        case .rolledBack: "rolling back the release"
         }
     }
 }
@@ -84,8 +88,8 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
         case start(ObservedContainer)
         /// Wait until these containers (by name) run and are healthy.
         case waitUntilReady([String])
-        /// Take these containers out of every proxy's rotation (in-flight requests go on).
-        case leaveProxies([ObservedContainer])
+        /// Take these containers (by name) out of every proxy's rotation (in-flight requests go on).
+        case leaveProxies([String])
         /// Give in-flight requests time to finish.
         case drain
         /// Stop (honouring the service's grace period) and remove a container.
@@ -99,6 +103,20 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
         case removeVolume(String)
         /// Run these sequences of steps at the same time; each sequence runs in order.
         case together([[Step]])
+        /// Create and start a replacement of replica `replica` of `service` beside the old one, under `name`.
+        case createReplacement(service: String, replica: Int, name: String)
+        /// Stop a container and keep it, so that a rollback can start it again.
+        case stop(ObservedContainer)
+        /// Remove the container with this name if it exists (a rollback's cleanup).
+        case removeIfPresent(String)
+        /// Watch these containers for a while after they took traffic: one that fails fails the step.
+        case monitor([String], Duration)
+        /// Wait this long (update_config's delay between batches).
+        case pause(Duration)
+        /// Tag the image a service ran until now as its `previous` release, so `rollback` needs no rebuild.
+        case keepPrevious(reference: String, imageID: String)
+        /// Replace a service's replicas batch by batch, undoing on failure as its update_config says.
+        case release(Release)
     }
 
     public var kind: Kind
@@ -109,10 +127,13 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// Every step this one holds, itself first (for `together`, the steps of every sequence).
+    /// Every step this one holds (for `together`, the steps of every sequence; for a release, its batches).
     public var flattened: [Step] {
-        guard case .together(let sequences) = kind else { return [self] }
-        return sequences.flatMap { $0.flatMap(\.flattened) }
+        switch kind {
+        case .together(let sequences): sequences.flatMap { $0.flatMap(\.flattened) }
+        case .release(let release): release.batches.flatMap { $0.steps.flatMap(\.flattened) } + release.finish
+        default: [self]
+        }
     }
 
     public var description: String {
@@ -124,8 +145,7 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
             case .create(let service, let replica): "create and start \(service) replica \(replica)"
             case .start(let container): "start \(container.name)"
             case .waitUntilReady(let names): "wait until \(names.joined(separator: ", ")) ready"
-            case .leaveProxies(let containers):
-                "take \(containers.map(\.name).joined(separator: ", ")) out of the proxies"
+            case .leaveProxies(let names): "take \(names.joined(separator: ", ")) out of the proxies"
             case .drain: "let in-flight requests finish"
             case .remove(let container): "stop and remove \(container.name)"
             case .restart(let container): "restart \(container.name)"
@@ -133,6 +153,17 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
             case .removeNetwork(let name): "remove network \(name)"
             case .removeVolume(let name): "remove volume \(name)"
             case .together(let sequences): "together: \(sequences.count) sequence(s)"
+            case .createReplacement(let service, let replica, let name):
+                "create and start \(name) to replace \(service) replica \(replica)"
+            case .stop(let container): "stop \(container.name) (kept for a rollback)"
+            case .removeIfPresent(let name): "remove \(name) if present"
+            case .monitor(let names, let duration):
+                "watch \(names.joined(separator: ", ")) for \(Release.text(duration))"
+            case .pause(let duration): "pause \(Release.text(duration))"
+            case .keepPrevious(let reference, let id):
+                "keep image \(id.replacingOccurrences(of: "sha256:", with: "").prefix(12)) as the previous release of \(reference)"
+            case .release(let release):
+                "release \(release.service): \(release.batches.count) batch(es), \(release.order.rawValue), on failure \(release.failureAction.rawValue)"
             }
         return "\(what) (\(cause))"
     }
@@ -177,11 +208,52 @@ public struct Plan: Sendable, Hashable {
     }
 }
 
+/// How a service's changed replicas are replaced: in batches (update_config's parallelism), each batch's steps and
+/// what undoes it, what to do when one fails, and what ends the release.
+public struct Release: Sendable, Hashable {
+    /// One batch: the steps that replace some replicas, and the steps that undo them (idempotent, safe to run after
+    /// any prefix of `steps`).
+    public struct Batch: Sendable, Hashable {
+        public var steps: [Step]
+        public var undo: [Step]
+        /// The replicas it replaces (what max_failure_ratio counts).
+        public var replicas: [Int]
+    }
+
+    public var service: String
+    public var order: UpdateOrder
+    public var batches: [Batch]
+    /// After the last batch: the old containers kept for a rollback are removed.
+    public var finish: [Step]
+    public var failureAction: UpdateFailureAction
+    /// How many replicas may fail before `failureAction` applies (max_failure_ratio × replicas, rounded down).
+    public var allowedFailures: Int
+    /// Between batches.
+    public var delay: Duration?
+
+    static func text(_ duration: Duration) -> String {
+        let (seconds, atto) = duration.components
+        let milliseconds = atto / 1_000_000_000_000_000
+        return milliseconds == 0 ? "\(seconds) s" : "\(Double(seconds) + Double(milliseconds) / 1000) s"
+    }
+}
+
+/// Which of the old and new replica runs first during a release.
+public enum UpdateOrder: String, Sendable, Hashable {
+    case startFirst = "start-first"
+    case stopFirst = "stop-first"
+}
+
+/// What a release does when a new replica fails.
+public enum UpdateFailureAction: String, Sendable, Hashable {
+    case rollback, pause, `continue`
+}
+
 extension Step {
     /// Whether the step changes an object on the engine (waits and proxy syncs alone do not make a plan non-empty).
     var changesSomething: Bool {
         switch kind {
-        case .waitForDependencies, .waitUntilReady, .drain, .syncProxies, .together: false
+        case .waitForDependencies, .waitUntilReady, .drain, .syncProxies, .together, .monitor, .pause: false
         default: true
         }
     }

@@ -34,7 +34,9 @@ extension Planner {
         for wave in stack.startWaves(of: selected) {
             let sequences = wave.compactMap { name -> [Step]? in
                 guard let service = stack.service(named: name) else { return nil }
-                return steps(for: service, actions: plan.actions(for: name), selected: selected)
+                return steps(
+                    for: service, actions: plan.actions(for: name), selected: selected,
+                    desiredImage: observed.images[imageReference(for: service)])
             }
             .filter { !$0.isEmpty }
             if sequences.count == 1 {
@@ -44,14 +46,29 @@ extension Planner {
             }
         }
         if wait {
-            let names = services.flatMap { service in
-                (service.replicas > 0 ? Array(1...service.replicas) : []).map {
-                    self.names.container(service: service.name, replica: $0)
-                }
-            }
+            let names = services.flatMap { finalNames(of: $0, plan: plan, observed: observed) }
             if !names.isEmpty { plan.steps.append(Step(.waitUntilReady(names), .waitRequested)) }
         }
         return plan
+    }
+
+    /// The containers `service` has once `plan` ran: a replacement's name for a released replica, the existing
+    /// container's for one kept or started, the base name for one created.
+    func finalNames(of service: Service, plan: Plan, observed: ObservedState) -> [String] {
+        guard service.replicas > 0 else { return [] }
+        let token = replacementToken(
+            configHash: configHash(for: service), imageID: observed.images[imageReference(for: service)] ?? "")
+        return (1...service.replicas).map { replica in
+            let base = names.container(service: service.name, replica: replica)
+            for action in plan.actions(for: service.name) where action.replica == replica {
+                switch action {
+                case .recreate(_, let reason) where reason != .failed: return "\(base)-\(token)"
+                case .start(let container): return container.name
+                default: continue
+                }
+            }
+            return plan.unchanged.first { $0.service == service.name && $0.replica == replica }?.name ?? base
+        }
     }
 
     /// Networks and volumes of the stack the engine does not have yet.
@@ -71,7 +88,7 @@ extension Planner {
     }
 
     /// The steps of one service, from its replica-level actions (orphan removals are planned before).
-    func steps(for service: Service, actions: [Action], selected: Set<String>) -> [Step] {
+    func steps(for service: Service, actions: [Action], selected: Set<String>, desiredImage: String? = nil) -> [Step] {
         var removals: [ObservedContainer] = []
         var starts: [ObservedContainer] = []
         var creates: [Int] = []
@@ -107,7 +124,8 @@ extension Planner {
                 steps.append(Step(.syncProxies, .proxyFollows))
             }
         }
-        for (container, reason) in recreates {
+        // A dead replica is replaced where it stands; changed ones are released.
+        for (container, reason) in recreates where reason == .failed {
             steps += retire([container], cause: .replaced(reason))
             steps.append(Step(.create(service: service.name, replica: container.replica), .replaced(reason)))
             if proxied {
@@ -115,7 +133,92 @@ extension Planner {
                 steps.append(Step(.syncProxies, .proxyFollows))
             }
         }
+        let changed = recreates.filter { $0.1 != .failed }
+        if !changed.isEmpty { steps += release(of: service, replacing: changed, imageID: desiredImage) }
         return steps
+    }
+
+    /// The replacement of a service's changed replicas: batch by batch as its update_config says (proxied services
+    /// default to start-first, one at a time, watched 5 s after taking traffic, rolled back on failure; others to
+    /// stop-first and pause). Old replicas are stopped and kept until the release is done, so that undoing a batch
+    /// starts them again; the image they ran is kept as the previous release.
+    func release(of service: Service, replacing changed: [(ObservedContainer, RecreateReason)], imageID: String?)
+        -> [Step]
+    {
+        let proxied = isProxied(service.name)
+        let config = service.deploy.updateConfig
+        let sideBySide = service.singleReplicaReason == nil
+        var order: UpdateOrder =
+            config?.order.flatMap { UpdateOrder(rawValue: $0.rawValue) } ?? (proxied ? .startFirst : .stopFirst)
+        if !sideBySide { order = .stopFirst }
+        let action =
+            config?.failureAction.flatMap { UpdateFailureAction(rawValue: $0.rawValue) }
+            ?? (proxied ? .rollback : .pause)
+        let monitor = config?.monitor ?? (proxied ? .seconds(5) : .zero)
+        let size = (config?.parallelism ?? 1) == 0 ? changed.count : max(1, config?.parallelism ?? 1)
+        let token = replacementToken(configHash: configHash(for: service), imageID: imageID ?? "")
+
+        var steps: [Step] = []
+        let previous = changed.filter { $0.1 == .imageChanged }.map(\.0.imageID).first { !$0.isEmpty }
+        if let previous {
+            steps.append(
+                Step(
+                    .keepPrevious(reference: imageReference(for: service), imageID: previous), .replaced(.imageChanged))
+            )
+        }
+        var batches: [Release.Batch] = []
+        var start = 0
+        while start < changed.count {
+            let batch = Array(changed[start..<min(start + size, changed.count)])
+            start += size
+            let olds = batch.map(\.0)
+            let news = olds.map { "\(names.container(service: service.name, replica: $0.replica))-\(token)" }
+            let cause = Cause.replaced(batch[0].1)
+            let creates = zip(olds, news).map { old, name in
+                Step(.createReplacement(service: service.name, replica: old.replica, name: name), cause)
+            }
+            let launch =
+                [creates.count == 1 ? creates[0] : Step(.together(creates.map { [$0] }), cause)]
+                + [Step(.waitUntilReady(news), cause)] + (proxied ? [Step(.syncProxies, .proxyFollows)] : [])
+            let stops = olds.map { Step(.stop($0), cause) }
+            let leave =
+                (proxied ? [Step(.leaveProxies(olds.map(\.name)), cause), Step(.drain, cause)] : [])
+                + [stops.count == 1 ? stops[0] : Step(.together(stops.map { [$0] }), cause)]
+                + (proxied ? [Step(.syncProxies, .proxyFollows)] : [])
+            let watch = monitor > .zero ? [Step(.monitor(news, monitor), cause)] : []
+            let undoCause = Cause.rolledBack
+            let removals = news.map { Step(.removeIfPresent($0), undoCause) }
+            let restarts = olds.map { Step(.start($0), undoCause) }
+            let undo =
+                (proxied ? [Step(.leaveProxies(news), undoCause), Step(.drain, undoCause)] : [])
+                + [removals.count == 1 ? removals[0] : Step(.together(removals.map { [$0] }), undoCause)]
+                + [restarts.count == 1 ? restarts[0] : Step(.together(restarts.map { [$0] }), undoCause)]
+                + [Step(.waitUntilReady(olds.map(\.name)), undoCause)]
+                + (proxied ? [Step(.syncProxies, .proxyFollows)] : [])
+            batches.append(
+                Release.Batch(
+                    steps: (order == .startFirst ? launch + leave : leave + launch) + watch, undo: undo,
+                    replicas: olds.map(\.replica)))
+        }
+        let finish = changed.map { Step(.remove($0.0), .replaced($0.1)) }
+        let allowed = Int(((config?.maxFailureRatio ?? 0) * Double(changed.count)).rounded(.down))
+        steps.append(
+            Step(
+                .release(
+                    Release(
+                        service: service.name, order: order, batches: batches, finish: finish, failureAction: action,
+                        allowedFailures: allowed, delay: config?.delay)), .replaced(changed[0].1)))
+        return steps
+    }
+
+    /// Six hex digits naming a replacement after what it runs, so a new replica never takes an old one's name.
+    func replacementToken(configHash: String, imageID: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (configHash + "|" + imageID).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(String(hash, radix: 16).suffix(6))
     }
 
     /// Containers leaving: out of the proxies and drained first when a proxy sends them traffic, stopped and
@@ -125,7 +228,7 @@ extension Planner {
         let proxied = containers.contains { isProxied($0.service) }
         var steps: [Step] = []
         if proxied {
-            steps.append(Step(.leaveProxies(containers), cause))
+            steps.append(Step(.leaveProxies(containers.map(\.name)), cause))
             steps.append(Step(.drain, cause))
         }
         let removals = containers.map { Step(.remove($0), cause) }
@@ -161,7 +264,7 @@ extension Planner {
         for container in containers {
             let proxied = isProxied(container.service)
             if proxied {
-                plan.steps.append(Step(.leaveProxies([container]), .restartRequested))
+                plan.steps.append(Step(.leaveProxies([container.name]), .restartRequested))
                 plan.steps.append(Step(.drain, .restartRequested))
             }
             plan.steps.append(Step(.restart(container), .restartRequested))

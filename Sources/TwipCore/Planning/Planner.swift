@@ -66,7 +66,17 @@ public struct Planner: Sendable {
         let byService = Dictionary(grouping: observed, by: \.service)
 
         for service in desired {
-            let containers = (byService[service.name] ?? []).sorted { ($0.replica, $0.id) < ($1.replica, $1.id) }
+            // Of several containers with one replica number (a release interrupted half-way), the one already as
+            // wanted and running is kept.
+            func rank(_ container: ObservedContainer) -> Int {
+                let current =
+                    container.configHash == service.configHash
+                    && (service.imageID == nil || service.imageID == container.imageID)
+                return (current ? 0 : 2) + (container.state == .running ? 0 : 1)
+            }
+            let containers = (byService[service.name] ?? []).sorted {
+                ($0.replica, rank($0), $0.id) < ($1.replica, rank($1), $1.id)
+            }
             var seen = Set<Int>()
             var keep: [ObservedContainer] = []
             for container in containers {

@@ -42,9 +42,10 @@ public struct HAProxyRuntime: Sendable {
     }
 
     /// Sends a command whose successful answer is empty or contains `expect`; anything else is HAProxy's error.
-    func run(_ command: String, expect: String? = nil) async throws {
+    func run(_ command: String, expect: String? = nil, tolerating: String? = nil) async throws {
         let answer = try await send(command).trimmed
         if let expect, answer.contains(expect) { return }
+        if let tolerating, answer.contains(tolerating) { return }
         if answer.isEmpty && expect == nil { return }
         throw HAProxyRuntimeError(command: command, answer: answer)
     }
@@ -89,8 +90,10 @@ public struct HAProxyRuntime: Sendable {
         }
         for server in current where wantedByName[server.name] == nil {
             if server.inMaintenance {
-                try await run("shutdown sessions server \(backend)/\(server.name)")
-                try await run("del server \(backend)/\(server.name)", expect: "Server deleted")
+                // Gone already (another proxy generation, a restart) is what is wanted.
+                try await run("shutdown sessions server \(backend)/\(server.name)", tolerating: "No such server")
+                try await run(
+                    "del server \(backend)/\(server.name)", expect: "Server deleted", tolerating: "No such server")
             } else {
                 try await run("set server \(backend)/\(server.name) state maint")
             }

@@ -17,7 +17,7 @@ public struct ProxyFollower: Sendable {
         self.roles = roles
     }
 
-    /// The backends `role` must list: each proxied service's serving replicas, minus `excluding` (container IDs),
+    /// The backends `role` must list: each proxied service's serving replicas, minus `excluding` (container names),
     /// lowest replica first. Pure.
     public static func backends(
         for role: ProxyRole, observed: [ObservedContainer], excluding: Set<String>, network: String
@@ -25,7 +25,7 @@ public struct ProxyFollower: Sendable {
         role.backends.map { backend in
             let servers =
                 observed
-                .filter { $0.service == backend.service && $0.isServing && !excluding.contains($0.id) }
+                .filter { $0.service == backend.service && $0.isServing && !excluding.contains($0.name) }
                 .sorted { $0.replica < $1.replica }
                 .compactMap { container in
                     container.address(preferring: network).map { ProxyServer(name: container.name, address: $0) }

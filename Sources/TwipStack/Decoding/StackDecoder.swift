@@ -550,7 +550,7 @@ final class StackDecoder {
     }
 
     private func decodeUpdateConfig(_ node: Node, _ path: String) -> UpdateConfig? {
-        let known = ["parallelism", "delay", "order", "failure_action"]
+        let known = ["parallelism", "delay", "order", "failure_action", "monitor", "max_failure_ratio"]
         guard let entries = context.entries(node, path, known: known) else { return nil }
         var config = UpdateConfig()
         for (key, value, _) in entries {
@@ -570,6 +570,14 @@ final class StackDecoder {
                 if config.failureAction == nil {
                     context.report(value, p, "invalid failure_action \"\(text)\": expected pause, continue or rollback")
                 }
+            case "monitor": config.monitor = context.duration(value, p)
+            case "max_failure_ratio":
+                guard let text = context.string(value, p) else { continue }
+                guard let ratio = Double(text), ratio.isFinite, (0...1).contains(ratio) else {
+                    context.report(value, p, "invalid max_failure_ratio \"\(text)\": expected a number from 0 to 1")
+                    continue
+                }
+                config.maxFailureRatio = ratio
             default: break
             }
         }

@@ -298,15 +298,22 @@ public struct UpdateConfig: Sendable, Equatable {
     public var delay: Duration?
     public var order: Order?
     public var failureAction: FailureAction?
+    /// How long a new replica is watched after it took traffic; failing then counts as a failed update.
+    public var monitor: Duration?
+    /// The share of new replicas that may fail before `failureAction` applies.
+    public var maxFailureRatio: Double?
 
     /// Creates update settings.
     public init(
-        parallelism: Int? = nil, delay: Duration? = nil, order: Order? = nil, failureAction: FailureAction? = nil
+        parallelism: Int? = nil, delay: Duration? = nil, order: Order? = nil, failureAction: FailureAction? = nil,
+        monitor: Duration? = nil, maxFailureRatio: Double? = nil
     ) {
         self.parallelism = parallelism
         self.delay = delay
         self.order = order
         self.failureAction = failureAction
+        self.monitor = monitor
+        self.maxFailureRatio = maxFailureRatio
     }
 }
 

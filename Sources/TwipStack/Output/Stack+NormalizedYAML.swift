@@ -105,6 +105,8 @@ extension Service {
             if let delay = update.delay { u.append(("delay", .duration(delay))) }
             if let order = update.order { u.append(("order", .text(order.rawValue))) }
             if let action = update.failureAction { u.append(("failure_action", .text(action.rawValue))) }
+            if let monitor = update.monitor { u.append(("monitor", .duration(monitor))) }
+            if let ratio = update.maxFailureRatio { u.append(("max_failure_ratio", .text(String(ratio)))) }
             d.append(("update_config", .map(u)))
         }
         if !d.isEmpty { add("deploy", .map(d)) }
