@@ -97,10 +97,10 @@ public struct ContainerBackend: Backend {
             try await client.startContainer(container.id)
             report(.started(container.name))
         case .leaveProxies(let containers):
-            try await proxies.sync(observed: try await observeContainers(), excluding: Set(containers))
+            try await proxies.sync(excluding: Set(containers)) { try await observeContainers() }
         case .syncProxies:
             guard !proxies.roles.isEmpty else { return }
-            try await proxies.sync(observed: try await observeContainers())
+            try await proxies.sync { try await observeContainers() }
         case .remove(let container):
             if container.state.isUp {
                 try await client.stopContainer(container.id, timeout: stopTimeout(of: container.service))

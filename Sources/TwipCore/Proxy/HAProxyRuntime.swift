@@ -84,7 +84,7 @@ public struct HAProxyRuntime: Sendable {
             let checks = check ? " check inter 1s fastinter 500ms fall 2 rise 1" : ""
             try await run(
                 "add server \(backend)/\(server.name) \(server.address):\(port)\(checks)",
-                expect: "New server registered")
+                expect: "New server registered", tolerating: "Already exists")
             if check { try await run("enable health \(backend)/\(server.name)") }
             try await run("enable server \(backend)/\(server.name)")
         }

@@ -10,6 +10,9 @@ public struct ProxyFollower: Sendable {
     public let client: DockerClient
     public let names: EnvironmentNames
     public let roles: [ProxyRole]
+    /// One sync at a time: services of one start wave release side by side, and two syncs racing would both
+    /// add the same server.
+    let gate = SyncGate()
 
     public init(client: DockerClient, names: EnvironmentNames, roles: [ProxyRole]) {
         self.client = client
@@ -36,8 +39,15 @@ public struct ProxyFollower: Sendable {
         }
     }
 
-    /// Brings every running proxy in `observed` to the serving replicas minus `excluding`.
-    public func sync(observed: [ObservedContainer], excluding: Set<String> = []) async throws {
+    /// Brings every running proxy to the serving replicas minus `excluding` (container names), one sync at a time;
+    /// `observe` is called once the sync's turn has come, so it sees what the syncs before it left.
+    public func sync(excluding: Set<String> = [], observe: @Sendable () async throws -> [ObservedContainer])
+        async throws
+    {
+        try await gate.run { try await sync(observed: try await observe(), excluding: excluding) }
+    }
+
+    func sync(observed: [ObservedContainer], excluding: Set<String>) async throws {
         for role in roles {
             for proxy in observed where proxy.service == role.service && proxy.state == .running {
                 let backends = Self.backends(
@@ -91,5 +101,22 @@ public struct ProxyFollower: Sendable {
             return nil
         }
         return Array(tar[512..<(512 + size)])
+    }
+}
+
+/// Runs one operation at a time, in arrival order.
+actor SyncGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        busy = true
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await operation()
     }
 }
