@@ -57,6 +57,7 @@ enum LeanEngine {
         var result = BenchResult(
             url: target.url, path: target.path, concurrency: configuration.concurrency,
             keepAlive: configuration.keepAlive, highestLatencyMicroseconds: shared.highestLatencyMicroseconds)
+        result.startedAt = shared.startUnixTime
         for part in parts { result.merge(try part.get()) }
         return result
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Histogram
 public import NIOCore
 import NIOPosix
@@ -87,6 +88,7 @@ public struct LoadGenerator: Sendable {
         var result = BenchResult(
             url: target.url, path: target.path, concurrency: configuration.concurrency,
             keepAlive: configuration.keepAlive, highestLatencyMicroseconds: shared.highestLatencyMicroseconds)
+        result.startedAt = shared.startUnixTime
         for part in parts { result.merge(part) }
         return result
     }
@@ -122,6 +124,8 @@ final class SharedRun: Sendable {
     let serverClaimed = Atomic<Bool>(false)
     let total: Int?
     let startNanoseconds: UInt64
+    /// The wall-clock time of `startNanoseconds`, in seconds since 1970.
+    let startUnixTime: Double
     let deadlineNanoseconds: UInt64?
     let duration: Double?
     let timeoutNanoseconds: UInt64
@@ -137,6 +141,7 @@ final class SharedRun: Sendable {
         initialTickets = counted ? configuration.requests : Int.max
         remaining = Atomic(initialTickets)
         startNanoseconds = start.uptimeNanoseconds
+        startUnixTime = Date().timeIntervalSince1970
         duration = configuration.duration
         deadlineNanoseconds = configuration.duration.map { start.uptimeNanoseconds + UInt64($0 * 1e9) }
         timeoutNanoseconds = UInt64(configuration.timeout * 1e9)
@@ -164,6 +169,7 @@ final class SharedRun: Sendable {
         switch outcome {
         case .failure(let kind):
             tally.failureCounts[kind, default: 0] += 1
+            tally.timeline.recordFailure(offsetNanoseconds: now > startNanoseconds ? now - startNanoseconds : 0)
         case .response(let response):
             tally.responses += 1
             tally.bytes += response.receivedLength
@@ -173,13 +179,17 @@ final class SharedRun: Sendable {
             if let server = response.server, tally.server == nil { tally.server = server }
             let microseconds = now > startedAt ? (now - startedAt) / 1000 : 0
             tally.latency.record(microseconds)
-            if (200..<300).contains(response.status) {
+            let offset = now > startNanoseconds ? now - startNanoseconds : 0
+            let success = (200..<300).contains(response.status)
+            tally.timeline.recordResponse(offsetNanoseconds: offset, microseconds: microseconds, non2xx: !success)
+            if success {
                 let expected = documentLength.compareExchange(
                     expected: -1, desired: response.bodyLength, ordering: .relaxed)
                 if expected.exchanged {
                     tally.documentLength = response.bodyLength
                 } else if expected.original != response.bodyLength {
                     tally.failureCounts[.length, default: 0] += 1
+                    tally.timeline.recordFailure(offsetNanoseconds: offset)
                 }
             } else {
                 tally.non2xx += 1
