@@ -30,19 +30,24 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Runs the benchmark to the end and returns what it measured; `progress` is called on an
-    /// event loop about once a second.
-    public func run(progress: (@Sendable (Progress) -> Void)? = nil) async throws -> BenchResult {
+    /// event loop about once a second. With `endOnCancel`, cancelling the task ends the run early, as
+    /// SIGINT ends wrk's: no request starts any more, those in flight finish, and the run returns what
+    /// it measured instead of throwing.
+    public func run(
+        progress: (@Sendable (Progress) -> Void)? = nil, endOnCancel: Bool = false
+    ) async throws -> BenchResult {
         let address = try Self.resolve(configuration.target)
         if !configuration.keepAlive, configuration.rate == nil {
             // A connection per request: plain sockets over epoll, no NIO channel per connection.
-            return try await LeanEngine.run(configuration: configuration, address: address, progress: progress)
+            return try await LeanEngine.run(
+                configuration: configuration, address: address, progress: progress, endOnCancel: endOnCancel)
         }
         // One event loop by default, like wrk -t1: on a small machine a second one takes a core from the server
         // under test (measured on 2 cores: 1 loop 37-57k req/s, 2 loops 34-44k). --threads raises it.
         let threads = configuration.threads ?? 1
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(threads, configuration.concurrency))
         do {
-            let result = try await run(on: group, address: address, progress: progress)
+            let result = try await run(on: group, address: address, progress: progress, endOnCancel: endOnCancel)
             try await group.shutdownGracefully()
             return result
         } catch {
@@ -55,15 +60,31 @@ public struct LoadGenerator: Sendable {
     public func run(
         on group: any EventLoopGroup, progress: (@Sendable (Progress) -> Void)? = nil
     ) async throws -> BenchResult {
-        try await run(on: group, address: try Self.resolve(configuration.target), progress: progress)
+        try await run(
+            on: group, address: try Self.resolve(configuration.target), progress: progress, endOnCancel: false)
     }
 
     private func run(
-        on group: any EventLoopGroup, address: SocketAddress, progress: (@Sendable (Progress) -> Void)?
+        on group: any EventLoopGroup, address: SocketAddress, progress: (@Sendable (Progress) -> Void)?,
+        endOnCancel: Bool
     ) async throws -> BenchResult {
         let loops = Array(group.makeIterator())
         let start = NIODeadline.now()
         let shared = SharedRun(configuration: configuration, start: start)
+        if endOnCancel {
+            return try await withTaskCancellationHandler {
+                try await run(on: loops, shared: shared, address: address, progress: progress)
+            } onCancel: {
+                shared.endEarly()
+            }
+        }
+        return try await run(on: loops, shared: shared, address: address, progress: progress)
+    }
+
+    private func run(
+        on loops: [any EventLoop], shared: SharedRun, address: SocketAddress,
+        progress: (@Sendable (Progress) -> Void)?
+    ) async throws -> BenchResult {
         let request = ByteBuffer(bytes: configuration.encodedRequest())
         var workers: [Worker] = []
         for (index, loop) in loops.enumerated() where index < configuration.concurrency {
@@ -122,6 +143,8 @@ final class SharedRun: Sendable {
     /// The body length every 2xx response must have (ab's "Length" check); -1 until known.
     let documentLength = Atomic<Int>(-1)
     let serverClaimed = Atomic<Bool>(false)
+    /// Set when the run was ended before its count or duration; progress stops counting then.
+    let endedEarly = Atomic<Bool>(false)
     let total: Int?
     let startNanoseconds: UInt64
     /// The wall-clock time of `startNanoseconds`, in seconds since 1970.
@@ -153,6 +176,12 @@ final class SharedRun: Sendable {
 
     var highestLatencyMicroseconds: UInt64 {
         UInt64((Double(timeoutNanoseconds) / 1000) * 2) + UInt64((duration ?? 0) * 1e6)
+    }
+
+    /// Ends the run early: the next ``takeTicket(now:)`` of every slot says the run is over.
+    func endEarly() {
+        endedEarly.store(true, ordering: .relaxed)
+        remaining.store(0, ordering: .relaxed)
     }
 
     /// Takes the right to send one more request; false when the run is over.
@@ -199,8 +228,9 @@ final class SharedRun: Sendable {
 
     func progress() -> LoadGenerator.Progress {
         let elapsed = Double(NIODeadline.now().uptimeNanoseconds - startNanoseconds) / 1e9
+        let left = endedEarly.load(ordering: .relaxed) ? initialTickets : remaining.load(ordering: .relaxed)
         return .init(
-            started: min(initialTickets - remaining.load(ordering: .relaxed), initialTickets), total: total,
+            started: max(0, min(initialTickets - left, initialTickets)), total: total,
             elapsed: elapsed, duration: duration)
     }
 }

@@ -10,7 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             TARGET is an environment name (its entry point is used) or an http:// URL on a loopback \
             address. Without -k every request opens a new connection, like ab; with -k connections are \
-            kept alive. Exit 1 when every request failed, or any failed with --fail-on-error.
+            kept alive. Ctrl-C ends a run early and reports what it measured, as wrk does. Exit 1 when \
+            every request failed, or any failed with --fail-on-error.
 
             --plot FILE.svg (or FILE.html) draws requests per second, failed requests and latency per \
             second over the run, and the latency by percentile. --mark-file FILE puts marks on that \
@@ -106,7 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
         marks?.start()
         var result: BenchResult
         do {
-            result = try await generator.run(progress: onProgress)
+            result = try await generator.run(progress: onProgress, endOnCancel: true)
         } catch {
             _ = await marks?.stop()
             throw OperationFailed("bench \(configuration.target.url): \(error)")
