@@ -11,7 +11,7 @@ import Testing
     }
 
     /// Renders `url` to a PNG of `width` x `height` with headless chromium; returns the PNG.
-    static func screenshot(_ url: URL, width: Int, height: Int, in directory: URL) throws -> Data {
+    static func screenshot(_ url: URL, width: Int, height: Int, in directory: URL) async throws -> Data {
         let output = directory.appendingPathComponent("shot-\(UUID().uuidString).png")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(chromium))
@@ -23,8 +23,9 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // Wait without blocking a thread of the shared pool: other tests' load runs need them.
         let deadline = Date().addingTimeInterval(90)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         if process.isRunning {
             process.terminate()
             Issue.record("chromium took more than 90 s to render \(url.path)")
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test(.enabled(if: chromium != nil || isCI))
-    func theHTMLPageRendersInAHeadlessBrowser() throws {
+    func theHTMLPageRendersInAHeadlessBrowser() async throws {
         guard Self.chromium != nil else {
             Issue.record("chromium is not installed (apt-get install chromium; `make deps` installs it)")
             return
@@ -48,8 +49,8 @@ import Testing
         let blankPage = directory.appendingPathComponent("blank.html")
         try "<!DOCTYPE html><html><body></body></html>".write(to: blankPage, atomically: true, encoding: .utf8)
 
-        let image = try PNGImage(data: try Self.screenshot(page, width: 1040, height: 1100, in: directory))
-        let blank = try PNGImage(data: try Self.screenshot(blankPage, width: 1040, height: 1100, in: directory))
+        let image = try PNGImage(data: try await Self.screenshot(page, width: 1040, height: 1100, in: directory))
+        let blank = try PNGImage(data: try await Self.screenshot(blankPage, width: 1040, height: 1100, in: directory))
         #expect(image.width == 1040 && image.height == 1100)
         let total = image.width * image.height
         let white = image.count(near: (255, 255, 255), tolerance: 8)
@@ -72,17 +73,17 @@ import Testing
         defer { nginx.stop() }
         var configuration = BenchConfiguration(target: BenchTarget(host: "127.0.0.1", port: nginx.port, path: "/"))
         configuration.keepAlive = keepAlive
-        configuration.duration = 2.2
+        // A count, not a duration: on a loaded machine a short duration can pass before a thread gets to run.
+        configuration.requests = 6_000
         configuration.concurrency = 4
         let before = Date().timeIntervalSince1970
         let result = try await LoadGenerator(configuration: configuration).run()
         let series = BenchSeries(result: result)
-        #expect(series.seconds.count == 3)
+        #expect(result.requests == 6_000)
+        #expect(!series.seconds.isEmpty && series.seconds.count <= Int(result.duration) + 1)
         #expect(series.seconds.map(\.responses).reduce(0, +) == result.responses)
         #expect(series.seconds.map(\.failures).reduce(0, +) == result.failedRequests)
-        // Every second with responses has its percentiles (a loaded 2-core machine may stall a whole second).
         #expect(series.seconds.allSatisfy { ($0.responses > 0) == ($0.p99 != nil) })
-        #expect(series.seconds.contains { $0.responses > 0 })
         #expect(result.startedAt >= before && result.startedAt <= before + 1)
     }
 }
