@@ -118,7 +118,7 @@ extension BenchPlot {
         writer.text(
             (Self.plotLeft + Self.plotRight) / 2, bottom + 34, "seconds since the start of the run",
             [("text-anchor", "middle"), ("fill", Color.axis)])
-        return bottom + 48
+        return bottom + Self.timeAxisTitleSpace
     }
 
     /// Grid, axes and tick labels of a time panel.

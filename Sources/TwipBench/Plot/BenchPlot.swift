@@ -64,6 +64,8 @@ public struct BenchPlot: Sendable {
     static let failurePanelHeight = 70.0
     static let percentilePanelHeight = 200.0
     static let markRowHeight = 16.0
+    /// Below the last time panel: its tick labels and the time axis title.
+    static let timeAxisTitleSpace = 48.0
     static let font = "DejaVu Sans, Helvetica, Arial, sans-serif"
     /// A white outline behind text, so a mark line passing under a label does not cross its letters.
     static let halo = [
@@ -103,7 +105,7 @@ public struct BenchPlot: Sendable {
         y = drawFailuresPanel(&panels, time: time, top: y)
         y = drawLatencyPanel(&panels, time: time, top: y)
         // Marks go under the panels' data and text, so a line never hides a value or a label.
-        drawMarks(&writer, placed, marksTop: marksTop, to: y - 48)
+        drawMarks(&writer, placed, marksTop: marksTop, to: y - Self.timeAxisTitleSpace)
         y = drawPercentilePanel(&panels, top: y + 8)
         let height = (y + 12).rounded()
         var document: [String] = []
