@@ -1,7 +1,7 @@
 # twip — build, run, scale and ship a containerized web stack.
 SWIFT ?= swift
 TWIP := .build/debug/twip
-APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk \
+APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk chromium \
 	docker-registry apache2-utils curl
 
 .PHONY: setup deps build data test e2e faults train install bench bench-deps

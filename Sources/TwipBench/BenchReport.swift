@@ -72,6 +72,12 @@ public struct BenchReport: Sendable {
         } else {
             lines.append("No responses: no latency to report.")
         }
+        let marks = BenchSeries(result: r).marks
+        if !marks.isEmpty {
+            lines.append("")
+            lines.append("Marks (seconds since the start)")
+            for mark in marks { lines.append(String(format: "%8.3f  ", mark.offset) + mark.label) }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -86,6 +92,7 @@ public struct BenchReport: Sendable {
         for (status, count) in r.statusCounts { statuses[String(status)] = count }
         func ms(_ percentile: Double) -> Double { Self.rounded(r.latencyMilliseconds(atPercentile: percentile)) }
         let hasLatency = r.latency.totalCount > 0
+        let series = BenchSeries(result: r)
         let latency = LatencyJSON(
             mean: hasLatency ? Self.rounded(r.latency.mean / 1000) : 0,
             stddev: hasLatency ? Self.rounded(r.latency.stdDeviation / 1000) : 0,
@@ -97,7 +104,24 @@ public struct BenchReport: Sendable {
             keep_alive: r.keepAlive, requests: r.requests, responses: r.responses, failures: r.failedRequests,
             failure_kinds: failureKinds, non2xx: r.non2xx, status_codes: statuses, connections: r.connections,
             rps: Self.rounded(r.requestsPerSecond), duration_s: Self.rounded(r.duration, places: 6),
-            bytes: r.bytes, body_bytes: r.bodyBytes, latency_ms: latency)
+            bytes: r.bytes, body_bytes: r.bodyBytes, latency_ms: latency,
+            started_at: Self.rounded(r.startedAt, places: 6),
+            latency_percentiles: series.percentiles.map {
+                PercentileJSON(percentile: $0.percentile, ms: Self.rounded($0.milliseconds))
+            },
+            series: series.seconds.map { second in
+                SecondJSON(
+                    t: second.start, duration_s: Self.rounded(second.length, places: 6), responses: second.responses,
+                    failures: second.failures, non2xx: second.non2xx, rps: Self.rounded(second.requestsPerSecond),
+                    latency_ms: second.p50.map { _ in
+                        SecondLatencyJSON(
+                            p50: Self.rounded(second.p50 ?? 0), p90: Self.rounded(second.p90 ?? 0),
+                            p99: Self.rounded(second.p99 ?? 0), max: Self.rounded(second.max ?? 0))
+                    })
+            },
+            marks: series.marks.map {
+                MarkJSON(t: Self.rounded($0.offset), at: Self.rounded($0.time, places: 6), label: $0.label)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(report) else { return "{}\n" }
@@ -130,6 +154,43 @@ private struct ReportJSON: Encodable {
     var bytes: Int
     var body_bytes: Int
     var latency_ms: LatencyJSON
+    /// UNIX time the run began.
+    var started_at: Double
+    var latency_percentiles: [PercentileJSON]
+    /// One entry per second of the run, by the second each request ended in.
+    var series: [SecondJSON]
+    /// Offsets `t` are seconds since `started_at`.
+    var marks: [MarkJSON]
+}
+
+// swift-format-ignore: AlwaysUseLowerCamelCase
+private struct SecondJSON: Encodable {
+    var t: Double
+    var duration_s: Double
+    var responses: Int
+    var failures: Int
+    var non2xx: Int
+    var rps: Double
+    /// Absent for a second in which no response ended.
+    var latency_ms: SecondLatencyJSON?
+}
+
+private struct SecondLatencyJSON: Encodable {
+    var p50: Double
+    var p90: Double
+    var p99: Double
+    var max: Double
+}
+
+private struct PercentileJSON: Encodable {
+    var percentile: Double
+    var ms: Double
+}
+
+private struct MarkJSON: Encodable {
+    var t: Double
+    var at: Double
+    var label: String
 }
 
 private struct LatencyJSON: Encodable {

@@ -36,6 +36,12 @@ public struct BenchResult: Sendable {
     public var duration: Double = 0
     /// Latency of every response in microseconds.
     public var latency: Histogram<UInt64>
+    /// The run second by second, as the picture and the JSON series draw it.
+    public var timeline = BenchTimeline()
+    /// When the run began, in seconds since 1970 (UNIX time); marks are placed relative to it.
+    public var startedAt: Double = 0
+    /// Named moments during the run (a release started, a node was killed), in time order.
+    public var marks: [BenchMark] = []
 
     /// An empty result for `url`.
     public init(url: String, path: String, concurrency: Int, keepAlive: Bool, highestLatencyMicroseconds: UInt64) {
@@ -91,5 +97,8 @@ public struct BenchResult: Sendable {
         bodyBytes += other.bodyBytes
         duration = max(duration, other.duration)
         latency.add(other.latency)
+        timeline.merge(other.timeline)
+        startedAt = startedAt > 0 ? startedAt : other.startedAt
+        marks = (marks + other.marks).sorted { $0.time < $1.time }
     }
 }

@@ -16,7 +16,7 @@ enum LeanEngine {
     /// Runs `configuration` against `address` and returns what it measured.
     static func run(
         configuration: BenchConfiguration, address: SocketAddress,
-        progress: (@Sendable (LoadGenerator.Progress) -> Void)?
+        progress: (@Sendable (LoadGenerator.Progress) -> Void)?, endOnCancel: Bool = false
     ) async throws -> BenchResult {
         // One thread by default, like ab: a new connection per request costs the kernel far more than twip, and
         // on a small machine a second generator thread takes a core from the server it measures (measured with
@@ -50,13 +50,19 @@ enum LeanEngine {
                 return parts
             }
         } onCancel: {
-            control.cancelled.store(true, ordering: .relaxed)
+            if endOnCancel {
+                // Slots see no ticket left, finish what is in flight and report.
+                shared.endEarly()
+            } else {
+                control.cancelled.store(true, ordering: .relaxed)
+            }
         }
         if control.cancelled.load(ordering: .relaxed) { throw CancellationError() }
         let target = configuration.target
         var result = BenchResult(
             url: target.url, path: target.path, concurrency: configuration.concurrency,
             keepAlive: configuration.keepAlive, highestLatencyMicroseconds: shared.highestLatencyMicroseconds)
+        result.startedAt = shared.startUnixTime
         for part in parts { result.merge(try part.get()) }
         return result
     }

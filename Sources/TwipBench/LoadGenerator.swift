@@ -29,19 +29,24 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Runs the benchmark to the end and returns what it measured; `progress` is called on an
-    /// event loop about once a second.
-    public func run(progress: (@Sendable (Progress) -> Void)? = nil) async throws -> BenchResult {
+    /// event loop about once a second. With `endOnCancel`, cancelling the task ends the run early, as
+    /// SIGINT ends wrk's: no request starts any more, those in flight finish, and the run returns what
+    /// it measured instead of throwing.
+    public func run(
+        progress: (@Sendable (Progress) -> Void)? = nil, endOnCancel: Bool = false
+    ) async throws -> BenchResult {
         let address = try Self.resolve(configuration.target)
         if !configuration.keepAlive, configuration.rate == nil {
             // A connection per request: plain sockets over epoll, no NIO channel per connection.
-            return try await LeanEngine.run(configuration: configuration, address: address, progress: progress)
+            return try await LeanEngine.run(
+                configuration: configuration, address: address, progress: progress, endOnCancel: endOnCancel)
         }
         // One event loop by default, like wrk -t1: on a small machine a second one takes a core from the server
         // under test (measured on 2 cores: 1 loop 37-57k req/s, 2 loops 34-44k). --threads raises it.
         let threads = configuration.threads ?? 1
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(threads, configuration.concurrency))
         do {
-            let result = try await run(on: group, address: address, progress: progress)
+            let result = try await run(on: group, address: address, progress: progress, endOnCancel: endOnCancel)
             try await group.shutdownGracefully()
             return result
         } catch {
@@ -54,15 +59,31 @@ public struct LoadGenerator: Sendable {
     public func run(
         on group: any EventLoopGroup, progress: (@Sendable (Progress) -> Void)? = nil
     ) async throws -> BenchResult {
-        try await run(on: group, address: try Self.resolve(configuration.target), progress: progress)
+        try await run(
+            on: group, address: try Self.resolve(configuration.target), progress: progress, endOnCancel: false)
     }
 
     private func run(
-        on group: any EventLoopGroup, address: SocketAddress, progress: (@Sendable (Progress) -> Void)?
+        on group: any EventLoopGroup, address: SocketAddress, progress: (@Sendable (Progress) -> Void)?,
+        endOnCancel: Bool
     ) async throws -> BenchResult {
         let loops = Array(group.makeIterator())
         let start = NIODeadline.now()
         let shared = SharedRun(configuration: configuration, start: start)
+        if endOnCancel {
+            return try await withTaskCancellationHandler {
+                try await run(on: loops, shared: shared, address: address, progress: progress)
+            } onCancel: {
+                shared.endEarly()
+            }
+        }
+        return try await run(on: loops, shared: shared, address: address, progress: progress)
+    }
+
+    private func run(
+        on loops: [any EventLoop], shared: SharedRun, address: SocketAddress,
+        progress: (@Sendable (Progress) -> Void)?
+    ) async throws -> BenchResult {
         let request = ByteBuffer(bytes: configuration.encodedRequest())
         var workers: [Worker] = []
         for (index, loop) in loops.enumerated() where index < configuration.concurrency {
@@ -87,6 +108,7 @@ public struct LoadGenerator: Sendable {
         var result = BenchResult(
             url: target.url, path: target.path, concurrency: configuration.concurrency,
             keepAlive: configuration.keepAlive, highestLatencyMicroseconds: shared.highestLatencyMicroseconds)
+        result.startedAt = shared.startUnixTime
         for part in parts { result.merge(part) }
         return result
     }
@@ -110,89 +132,6 @@ public struct BenchRunError: Error, Sendable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     /// The message.
     public var description: String { message }
-}
-
-/// State every loop shares: the request budget, the deadline and the first response's facts.
-final class SharedRun: Sendable {
-    /// Tickets left; a duration run starts from Int.max so the count still says how many started.
-    let remaining: Atomic<Int>
-    private let initialTickets: Int
-    /// The body length every 2xx response must have (ab's "Length" check); -1 until known.
-    let documentLength = Atomic<Int>(-1)
-    let serverClaimed = Atomic<Bool>(false)
-    let total: Int?
-    let startNanoseconds: UInt64
-    let deadlineNanoseconds: UInt64?
-    let duration: Double?
-    let timeoutNanoseconds: UInt64
-    /// Nanoseconds between two requests of one slot when a rate is set.
-    let slotIntervalNanoseconds: UInt64?
-    let keepAlive: Bool
-    let isHead: Bool
-    let concurrency: Int
-
-    init(configuration: BenchConfiguration, start: NIODeadline) {
-        let counted = configuration.duration == nil
-        total = counted ? configuration.requests : nil
-        initialTickets = counted ? configuration.requests : Int.max
-        remaining = Atomic(initialTickets)
-        startNanoseconds = start.uptimeNanoseconds
-        duration = configuration.duration
-        deadlineNanoseconds = configuration.duration.map { start.uptimeNanoseconds + UInt64($0 * 1e9) }
-        timeoutNanoseconds = UInt64(configuration.timeout * 1e9)
-        slotIntervalNanoseconds = configuration.rate.map { UInt64(Double(configuration.concurrency) / $0 * 1e9) }
-        keepAlive = configuration.keepAlive
-        isHead = configuration.method.uppercased() == "HEAD"
-        concurrency = configuration.concurrency
-    }
-
-    var highestLatencyMicroseconds: UInt64 {
-        UInt64((Double(timeoutNanoseconds) / 1000) * 2) + UInt64((duration ?? 0) * 1e6)
-    }
-
-    /// Takes the right to send one more request; false when the run is over.
-    func takeTicket(now: UInt64) -> Bool {
-        if let deadlineNanoseconds, now >= deadlineNanoseconds { return false }
-        // One atomic operation per request, shared by all loops; it also counts progress.
-        return remaining.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
-    }
-
-    /// Adds how a request ended to `tally`; `startedAt` is when it was sent (or due, with a rate).
-    func record(
-        _ outcome: ConnectionStateMachine.Outcome, into tally: inout BenchResult, startedAt: UInt64, now: UInt64
-    ) {
-        switch outcome {
-        case .failure(let kind):
-            tally.failureCounts[kind, default: 0] += 1
-        case .response(let response):
-            tally.responses += 1
-            tally.bytes += response.receivedLength
-            tally.bodyBytes += response.bodyLength
-            tally.statusCounts[response.status, default: 0] += 1
-            if response.keepAlive { tally.keepAliveResponses += 1 }
-            if let server = response.server, tally.server == nil { tally.server = server }
-            let microseconds = now > startedAt ? (now - startedAt) / 1000 : 0
-            tally.latency.record(microseconds)
-            if (200..<300).contains(response.status) {
-                let expected = documentLength.compareExchange(
-                    expected: -1, desired: response.bodyLength, ordering: .relaxed)
-                if expected.exchanged {
-                    tally.documentLength = response.bodyLength
-                } else if expected.original != response.bodyLength {
-                    tally.failureCounts[.length, default: 0] += 1
-                }
-            } else {
-                tally.non2xx += 1
-            }
-        }
-    }
-
-    func progress() -> LoadGenerator.Progress {
-        let elapsed = Double(NIODeadline.now().uptimeNanoseconds - startNanoseconds) / 1e9
-        return .init(
-            started: min(initialTickets - remaining.load(ordering: .relaxed), initialTickets), total: total,
-            elapsed: elapsed, duration: duration)
-    }
 }
 
 /// One event loop's share of the slots, and the tally they record into. Confined to its loop.

@@ -11,7 +11,14 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             TARGET is an environment name (its entry point is used) or an http:// URL on a loopback \
             address. Without -k every request opens a new connection, like ab; with -k connections are \
-            kept alive. Exit 1 when every request failed, or any failed with --fail-on-error.
+            kept alive. Ctrl-C ends a run early and reports what it measured, as wrk does. Exit 1 when \
+            every request failed, or any failed with --fail-on-error.
+
+            --plot FILE.svg (or FILE.html) draws requests per second, failed requests and latency per \
+            second over the run, and the latency by percentile. --mark-file FILE puts marks on that \
+            timeline: while the run lasts, every line appended to FILE is one mark, "[UNIX_TIME] LABEL" \
+            (UNIX_TIME as from `date +%s.%N`; a line without it is stamped when read; '-' reads standard \
+            input). The file may appear after the run starts.
             """
     )
 
@@ -64,12 +71,25 @@ struct BenchCommand: AsyncParsableCommand {
     var allowRemote = false
 
     @Option(
+        help: ArgumentHelp(
+            "Draw the run as a picture: FILE.svg, or FILE.html for a page with the picture inline.",
+            valueName: "file"))
+    var plot: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Read timeline marks from FILE during the run, one per line: [UNIX_TIME] LABEL ('-': standard input).",
+            valueName: "file"))
+    var markFile: String?
+
+    @Option(
         help:
             "Load generator threads (default 1, like ab and wrk -t1; more only helps against a server on other cores).")
     var threads: Int?
 
     func run() async throws {
         let configuration = try makeConfiguration()
+        let plotFormat = try checkPlotAndMarkFile()
         let generator: LoadGenerator
         do {
             generator = try LoadGenerator(configuration: configuration)
@@ -82,13 +102,27 @@ struct BenchCommand: AsyncParsableCommand {
         if showProgress {
             onProgress = { progress in terminal.write("\r" + BenchCommand.progressLine(progress)) }
         }
-        let result: BenchResult
+        let marks = markFile.map { BenchMarkReader(source: $0 == "-" ? .standardInput : .file($0)) }
+        marks?.start()
+        var result: BenchResult
         do {
-            result = try await generator.run(progress: onProgress)
+            result = try await generator.run(progress: onProgress, endOnCancel: true)
         } catch {
+            _ = await marks?.stop()
             throw OperationFailed("bench \(configuration.target.url): \(error)")
         }
         if showProgress { terminal.write("\r\u{1B}[K") }
+        if let marks, let markFile {
+            result.marks = await marks.stop()
+            if !marks.sawSource { terminal.write("twip: warning: mark file \(markFile) never appeared; no marks\n") }
+        }
+        if let plot, let plotFormat {
+            do {
+                try BenchPlot(result: result).render(plotFormat).write(toFile: plot, atomically: true, encoding: .utf8)
+            } catch {
+                throw OperationFailed("cannot write the plot to \(plot): \(error.localizedDescription)")
+            }
+        }
         let report = BenchReport(result: result, target: configuration.target)
         Terminal.standardOutput.write(format == .json ? report.json() : report.text())
         if result.everyRequestFailed {
@@ -160,6 +194,27 @@ struct BenchCommand: AsyncParsableCommand {
             throw UsageError("\(error)")
         }
         return configuration
+    }
+
+    /// Checks --plot and --mark-file before any request is sent; returns the picture's format.
+    func checkPlotAndMarkFile() throws -> BenchPlot.Format? {
+        var isDirectory: ObjCBool = false
+        if let markFile, markFile != "-", FileManager.default.fileExists(atPath: markFile, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
+            throw UsageError("--mark-file \(markFile) is a directory; give the file marks are written to")
+        }
+        guard let plot else { return nil }
+        guard let format = BenchPlot.Format(path: plot) else {
+            throw UsageError("--plot \(plot): the file name must end in .svg or .html")
+        }
+        let directory = (plot as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
+            throw UsageError("--plot \(plot): directory \(directory) does not exist")
+        }
+        return format
     }
 
     static func progressLine(_ progress: LoadGenerator.Progress) -> String {

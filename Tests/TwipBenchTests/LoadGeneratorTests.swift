@@ -262,6 +262,28 @@ private func configuration(port: Int, path: String = "/", _ change: (inout Bench
         #expect(Date().timeIntervalSince(started) < 3)
     }
 
+    @Test(.enabled(if: hasNginx), arguments: [false, true])
+    func cancellingARunThatEndsOnCancelReportsWhatItMeasured(keepAlive: Bool) async throws {
+        let nginx = try LoopbackNginx()
+        defer { nginx.stop() }
+        let generator = try LoadGenerator(
+            configuration: configuration(port: nginx.port) { c in
+                c.duration = 60
+                c.concurrency = 4
+                c.keepAlive = keepAlive
+            })
+        let started = Date()
+        let task = Task { try await generator.run(endOnCancel: true) }
+        try await Task.sleep(for: .milliseconds(1_300))
+        task.cancel()
+        let result = try await task.value
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(result.duration > 1 && result.duration < 5)
+        #expect(result.responses > 0)
+        #expect(result.failedRequests == 0, "requests in flight finish: \(result.failureCounts)")
+        #expect(result.timeline.seconds.count == 2)
+    }
+
     @Test func aServerThatClosesEarlyCountsReceiveFailures() async throws {
         let server = try LoopbackListener()
         server.serve(reply: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", count: 6)
