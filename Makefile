@@ -2,7 +2,7 @@
 SWIFT ?= swift
 TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk \
-	docker-registry apache2-utils curl
+	docker-registry apache2-utils curl openssl socat openssh-client openssh-server
 
 .PHONY: setup deps build data test e2e train install bench bench-deps
 
