@@ -38,8 +38,9 @@ import Testing
 
 @Suite(.enabled(if: EngineTestSupport.shouldRun, "needs a Docker engine (or CI=true to fail without one)"))
 struct EnginePushTests {
-    /// Runs the Debian `docker-registry` on a 127.0.0.1 port with throwaway storage, for one test.
-    static func withRegistry(_ body: (Int) async throws -> Void) async throws {
+    /// Runs the Debian `docker-registry` on a 127.0.0.1 port with throwaway storage, for one test; with `users`,
+    /// the registry asks for those (name, password) pairs through htpasswd as Debian's default config does.
+    static func withRegistry(users: [(String, String)] = [], _ body: (Int) async throws -> Void) async throws {
         let binary = "/usr/bin/docker-registry"
         try #require(FileManager.default.isExecutableFile(atPath: binary), "apt-get install -y docker-registry")
         let port = Int.random(in: 21_000..<29_000)
@@ -48,7 +49,7 @@ struct EnginePushTests {
         ).path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = """
+        var config = """
             version: 0.1
             storage:
               filesystem:
@@ -56,6 +57,20 @@ struct EnginePushTests {
             http:
               addr: 127.0.0.1:\(port)
             """
+        if !users.isEmpty {
+            let htpasswd = try TransportTestSupport.require("htpasswd", package: "apache2-utils")
+            for (index, (user, password)) in users.enumerated() {
+                try TransportTestSupport.run(
+                    htpasswd, (index == 0 ? ["-Bbc"] : ["-Bb"]) + [directory + "/htpasswd", user, password])
+            }
+            config += """
+
+                auth:
+                  htpasswd:
+                    realm: twip-test
+                    path: \(directory)/htpasswd
+                """
+        }
         try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config.yml"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
