@@ -97,6 +97,7 @@ struct EngineTLSTests {
                     return
                 }
                 #expect(why.hasPrefix("certificate verification failed"))
+                #expect(why.contains("CERTIFICATE_VERIFY_FAILED"))
                 #expect(error?.description.contains("tcp://127.0.0.1:\(fronts.impostor)") == true)
             }
         }
@@ -122,7 +123,12 @@ struct EngineTLSTests {
                 "DOCKER_HOST": "tcp://127.0.0.1:\(fronts.front)", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": bare,
             ]
             try await TransportTestSupport.withClient(environment: environment) { client in
-                await #expect(throws: (any Error).self) { try await client.ping() }
+                let error = await #expect(throws: EngineUnreachable.self) { try await client.ping() }
+                guard case .tls(let why) = error?.reason else {
+                    Issue.record("expected a TLS failure, got \(String(describing: error))")
+                    return
+                }
+                #expect(why.hasPrefix("TLS handshake failed"))
             }
         }
     }

@@ -1,7 +1,8 @@
-import DockerEngine
 import Foundation
 import Glibc
 import Testing
+
+@testable import DockerEngine
 
 /// Programs, scratch folders, free ports and background servers for the transport tests.
 enum TransportTestSupport {
@@ -107,23 +108,21 @@ enum TransportTestSupport {
     }
 
     /// Runs `executable` in the background for the duration of `body`, its output in `log`.
+    ///
+    /// Spawned clean (no inherited descriptors or blocked signals) so that a daemon living through the test
+    /// cannot hold another child's descriptors open, and killed with SIGKILL at the end.
     static func withBackground<T>(
         _ executable: String, _ arguments: [String], log: String, _ body: () async throws -> T
     ) async throws -> T {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let pid = try CleanSpawn.spawn([executable] + arguments) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         defer {
-            // SIGKILL: the child inherits this process's blocked signals, so SIGTERM may never arrive.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            try? output.close()
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         }
         return try await body()
     }

@@ -215,7 +215,9 @@ public final class DockerClient: Sendable {
             }
             return .other("\(connection)")
         }
-        if let ssl = error as? NIOSSLError { return .tls(tlsReason(ssl)) }
+        if let ssl = error as? NIOSSLError { return .tls(tlsReason("\(ssl)")) }
+        // With TLS 1.3 the server's refusal of the client (no certificate) arrives as an alert after the handshake.
+        if let ssl = error as? BoringSSLError { return .tls(tlsReason("\(ssl)")) }
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
             return .tls("certificate verification failed: the server's certificate does not name this host")
         }
@@ -224,14 +226,22 @@ public final class DockerClient: Sendable {
         return nil
     }
 
-    /// Says why a TLS handshake failed in operator's words, keeping BoringSSL's detail.
-    static func tlsReason(_ error: NIOSSLError) -> String {
-        let detail = "\(error)"
-        if detail.contains("CERTIFICATE_VERIFY_FAILED") {
-            return
-                "certificate verification failed: the server's certificate is not signed by the trusted CA (\(detail))"
+    /// Says why a TLS handshake failed in operator's words, keeping BoringSSL's reason codes
+    /// (`CERTIFICATE_VERIFY_FAILED`) but not its source locations.
+    static func tlsReason(_ detail: String) -> String {
+        var codes: [String] = []
+        var rest = Substring(detail)
+        while let marker = rest.range(of: "OPENSSL_internal:") {
+            let code = rest[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if !code.isEmpty && !codes.contains(String(code)) { codes.append(String(code)) }
+            rest = rest[marker.upperBound...]
         }
-        return "TLS handshake failed: \(detail)"
+        let reasons = codes.isEmpty ? detail : codes.joined(separator: ", ")
+        if codes.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "certificate verification failed: the server's certificate is not signed by the trusted CA "
+                + "(\(reasons))"
+        }
+        return "TLS handshake failed (\(reasons))"
     }
 
     /// True when the connection ended before a response arrived.

@@ -46,7 +46,8 @@ final class SSHTunnel: Sendable {
         guard let directory, let data = FileManager.default.contents(atPath: directory + "/ssh.log") else {
             return nil
         }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init)
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty }
     }
 
     private func start() async throws -> String {
@@ -124,11 +125,11 @@ final class SSHTunnel: Sendable {
             }
             .takingOwnershipOfDescriptors(input: spawned.output, output: spawned.input)
             .flatMapThrowing { pipe in
-                pipe.closeFuture.whenComplete { _ in processes.reap(spawned.pid) }
+                pipe.closeFuture.whenComplete { _ in processes.reap(spawned.pid, on: pipe.eventLoop) }
                 try connection.pipeline.syncOperations.addHandler(Relay(partner: pipe))
             }
             .flatMapErrorThrowing { error in
-                processes.terminate(spawned.pid)
+                processes.terminate(spawned.pid, on: connection.eventLoop)
                 throw error
             }
     }
@@ -181,18 +182,25 @@ private final class SSHProcesses: Sendable {
         running.withLock { _ = $0.insert(pid) }
     }
 
-    /// Waits for `pid` on a pool thread: ssh exits soon after its standard input closes.
-    func reap(_ pid: pid_t) {
-        NIOThreadPool.singleton.submit { _ in
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            self.running.withLock { _ = $0.remove(pid) }
+    /// Collects `pid`'s exit status once it ends, polling without blocking: ssh exits soon after its standard
+    /// input closes, and one that lingers is killed after five seconds.
+    ///
+    /// No thread blocks in waitpid: a thread waiting there with SIGCHLD unblocked would take the signal that
+    /// Foundation's Process relies on to notice its own children ending.
+    func reap(_ pid: pid_t, on loop: any EventLoop, attempt: Int = 0) {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid || (result == -1 && errno != EINTR) {
+            running.withLock { _ = $0.remove(pid) }
+            return
         }
+        if attempt == 50 { kill(pid, SIGKILL) }
+        loop.scheduleTask(in: .milliseconds(100)) { self.reap(pid, on: loop, attempt: attempt + 1) }
     }
 
-    func terminate(_ pid: pid_t) {
+    func terminate(_ pid: pid_t, on loop: any EventLoop) {
         kill(pid, SIGTERM)
-        reap(pid)
+        reap(pid, on: loop)
     }
 
     func terminateAll() {
@@ -220,36 +228,19 @@ private struct SpawnedProcess {
         }
         // Only the ends dup'ed onto 0 and 1 belong in the child (and in no other child spawned meanwhile).
         for descriptor in toChild + fromChild { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, standardErrorLog, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        // The child starts with no blocked signals and default handlers, whatever this process set up (SIGPIPE
-        // ignored here, signals blocked by dispatch threads), so that SIGTERM and a closed pipe end it.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = command.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, command[0], &actions, &attributes, arguments, environ)
+        let pid: pid_t
+        do {
+            pid = try CleanSpawn.spawn(command) { actions in
+                posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+                posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+                posix_spawn_file_actions_addopen(&actions, 2, standardErrorLog, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            }
+        } catch {
+            for descriptor in toChild + fromChild { close(descriptor) }
+            throw SSHTunnelError.spawn(error.description)
+        }
         close(toChild[0])
         close(fromChild[1])
-        guard result == 0 else {
-            close(toChild[1])
-            close(fromChild[0])
-            throw SSHTunnelError.spawn("\(command[0]): \(String(cString: strerror(result)))")
-        }
         self.pid = pid
         self.input = toChild[1]
         self.output = fromChild[0]
