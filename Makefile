@@ -2,7 +2,7 @@
 SWIFT ?= swift
 TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk chromium \
-	docker-registry apache2-utils curl
+	docker-registry curl openssl socat openssh-client openssh-server
 
 .PHONY: setup deps build data test e2e faults train install bench bench-deps
 

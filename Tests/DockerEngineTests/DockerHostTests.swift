@@ -9,13 +9,17 @@ import Testing
         ("tcp://localhost", .tcp(host: "localhost", port: 2375)),
         ("tcp://docker.example:2376/", .tcp(host: "docker.example", port: 2376)),
         ("tcp://[::1]:2375", .tcp(host: "::1", port: 2375)),
+        ("ssh://host", .ssh(SSHDestination(host: "host"))),
+        ("ssh://deploy@docker.example:2222", .ssh(SSHDestination(user: "deploy", host: "docker.example", port: 2222))),
+        ("ssh://root@[::1]", .ssh(SSHDestination(user: "root", host: "::1"))),
     ])
     func validHostsParse(value: String, expected: DockerHost) throws {
         #expect(try DockerHost(parsing: value) == expected)
     }
 
     @Test(arguments: [
-        "ssh://user@host", "npipe:////./pipe/docker_engine", "unix://relative.sock", "tcp://", "tcp://host:abc",
+        "ssh://", "ssh://@host", "ssh://-oProxyCommand=x", "ssh://host/path", "npipe:////./pipe/docker_engine",
+        "unix://relative.sock", "tcp://", "tcp://host:abc",
         "tcp://host:70000", "/var/run/docker.sock", "tcp://host:1/path",
     ])
     func invalidHostsAreRejectedNamingTheValue(value: String) {

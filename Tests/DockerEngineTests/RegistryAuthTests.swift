@@ -39,17 +39,18 @@ import Testing
 
 @Suite(.enabled(if: EngineTestSupport.shouldRun, "needs a Docker engine (or CI=true to fail without one)"))
 struct EnginePushTests {
-    /// Runs the Debian `docker-registry` on a 127.0.0.1 port with throwaway storage, for one test.
-    static func withRegistry(_ body: (Int) async throws -> Void) async throws {
+    /// Runs the Debian `docker-registry` on a 127.0.0.1 port with throwaway storage, for one test; with `users`,
+    /// the registry asks for those (name, password) pairs through htpasswd as Debian's default config does.
+    static func withRegistry(users: [(String, String)] = [], _ body: (Int) async throws -> Void) async throws {
         let binary = "/usr/bin/docker-registry"
         try #require(FileManager.default.isExecutableFile(atPath: binary), "apt-get install -y docker-registry")
-        let port = Int.random(in: 21_000..<29_000)
+        let port = try TransportTestSupport.freePort()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             EngineTestSupport.uniqueName("registry")
         ).path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = """
+        var config = """
             version: 0.1
             storage:
               filesystem:
@@ -57,34 +58,42 @@ struct EnginePushTests {
             http:
               addr: 127.0.0.1:\(port)
             """
-        try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config.yml"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", directory + "/config.yml"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        // Any HTTP answer (the registry 404s the engine's /_ping) means it is listening.
-        let probe = DockerClient(host: .tcp(host: "127.0.0.1", port: port))
-        var ready = false
-        for _ in 0..<50 where !ready && process.isRunning {
-            try await Task.sleep(for: .milliseconds(100))
-            do {
-                _ = try await probe.ping()
-                ready = true
-            } catch is EngineUnreachable {
-                continue
-            } catch {
-                ready = true
+        if !users.isEmpty {
+            let htpasswd = try TransportTestSupport.require("htpasswd", package: "apache2-utils")
+            for (index, (user, password)) in users.enumerated() {
+                try TransportTestSupport.run(
+                    htpasswd, (index == 0 ? ["-Bbc"] : ["-Bb"]) + [directory + "/htpasswd", user, password])
             }
+            config += """
+
+                auth:
+                  htpasswd:
+                    realm: twip-test
+                    path: \(directory)/htpasswd
+                """
         }
-        try await probe.shutdown()
-        try #require(ready, "registry did not start on 127.0.0.1:\(port)")
-        try await body(port)
+        try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config.yml"))
+        try await TransportTestSupport.withBackground(
+            binary, ["serve", directory + "/config.yml"], log: directory + "/registry.log"
+        ) {
+            // Any HTTP answer (the registry 404s the engine's /_ping) means it is listening.
+            let probe = DockerClient(host: .tcp(host: "127.0.0.1", port: port))
+            var ready = false
+            for _ in 0..<50 where !ready {
+                try await Task.sleep(for: .milliseconds(100))
+                do {
+                    _ = try await probe.ping()
+                    ready = true
+                } catch is EngineUnreachable {
+                    continue
+                } catch {
+                    ready = true
+                }
+            }
+            try await probe.shutdown()
+            try #require(ready, "registry did not start on 127.0.0.1:\(port)")
+            try await body(port)
+        }
     }
 
     @Test func pushingToALocalRegistryReportsTheDigest() async throws {

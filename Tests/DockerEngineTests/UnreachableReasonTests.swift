@@ -23,4 +23,22 @@ import Testing
         #expect(DockerClient.unreachableReason(for: IOError(errnoCode: EPIPE, reason: "write")) == nil)
         #expect(DockerClient.unreachableReason(for: ChannelError.connectTimeout(.seconds(1))) == .timeout)
     }
+
+    @Test(arguments: [
+        (
+            "handshakeFailed(sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:"
+                + "CERTIFICATE_VERIFY_FAILED at /src/ssl/handshake.cc:320]))",
+            "certificate verification failed: the server's certificate is not signed by the trusted CA "
+                + "(CERTIFICATE_VERIFY_FAILED)"
+        ),
+        (
+            "sslError([Error: 268436572 error:1000045c:SSL routines:OPENSSL_internal:"
+                + "TLSV1_ALERT_CERTIFICATE_REQUIRED at /src/ssl/tls_record.cc:491])",
+            "TLS handshake failed (TLSV1_ALERT_CERTIFICATE_REQUIRED)"
+        ),
+        ("uncleanShutdown", "TLS handshake failed (uncleanShutdown)"),
+    ])
+    func tlsFailuresKeepBoringSSLsReasonButNotItsSourcePaths(detail: String, reason: String) {
+        #expect(DockerClient.tlsReason(detail) == reason)
+    }
 }

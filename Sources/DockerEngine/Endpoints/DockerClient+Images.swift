@@ -96,14 +96,15 @@ extension DockerClient {
 
     /// Pushes `repository:tag`, streaming progress, and returns the pushed digest.
     ///
-    /// Credentials come from `auth` or, when nil, from the Docker config file for the repository's registry.
+    /// Credentials come from `auth` or, when nil, from the repository's registry as the docker CLI finds them
+    /// (credential helpers, then `auths` in the Docker config file).
     @discardableResult
     public func pushImage(
         _ repository: String, tag: String, auth: RegistryAuth? = nil,
         onMessage: @Sendable (StreamMessage) -> Void = { _ in }
     ) async throws -> String? {
         let reference = "\(repository):\(tag)"
-        let credentials = auth ?? RegistryAuth.fromDockerConfig(registry: RegistryAuth.registry(of: repository))
+        let credentials = try auth ?? RegistryAuth.lookup(registry: RegistryAuth.registry(of: repository))
         let header = credentials?.headerValue ?? RegistryAuth.anonymousHeaderValue
         let response = try await send(
             EngineRequest(

@@ -4,9 +4,10 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
-/// A client for the Docker Engine HTTP API over a unix socket or TCP; call `shutdown()` when done.
+/// A client for the Docker Engine HTTP API over a unix socket, TCP, TLS or ssh; call `shutdown()` when done.
 public final class DockerClient: Sendable {
     /// The newest API version twip speaks; older engines are spoken to in their own version.
     public static let maximumAPIVersion = APIVersion(major: 1, minor: 43)
@@ -16,12 +17,30 @@ public final class DockerClient: Sendable {
     let http: HTTPClient
     let logger: Logger
     private let negotiated = Mutex<APIVersion?>(nil)
+    /// The relay to ssh for `ssh://` hosts.
+    let tunnel: SSHTunnel?
+    /// Why the TLS certificates could not be loaded, reported by the first request.
+    private let tlsProblem: String?
 
-    /// Creates a client for `host`; no connection is made until the first request.
+    /// Creates a client for `host`; no connection is made (and no ssh started) until the first request.
     public init(host: DockerHost, logger: Logger = Logger(label: "twip.engine")) {
         self.host = host
         self.logger = logger
         var configuration = HTTPClient.Configuration()
+        var tlsProblem: String?
+        if case .tls(_, _, let material) = host {
+            do {
+                configuration.tlsConfiguration = try Self.tlsConfiguration(material)
+            } catch {
+                tlsProblem = "cannot load the TLS certificates: \(error)"
+            }
+        }
+        self.tlsProblem = tlsProblem
+        if case .ssh(let destination) = host {
+            tunnel = SSHTunnel(destination: destination)
+        } else {
+            tunnel = nil
+        }
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
         // Followed logs and event streams each hold a connection for as long as they run; `logs -f` over a
@@ -58,9 +77,42 @@ public final class DockerClient: Sendable {
         return result
     }
 
-    /// Closes every connection; the client cannot be used afterwards.
+    /// Closes every connection (and ends the ssh processes); the client cannot be used afterwards.
     public func shutdown() async throws {
-        try await http.shutdown()
+        do {
+            try await http.shutdown()
+        } catch {
+            await tunnel?.close()
+            throw error
+        }
+        await tunnel?.close()
+    }
+
+    /// AsyncHTTPClient's TLS settings for `material`: its CA (or the system's roots), its client certificate,
+    /// and no verification when the operator asked for none.
+    static func tlsConfiguration(_ material: TLSMaterial) throws -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if !material.verify {
+            configuration.certificateVerification = .none
+        } else if let ca = material.caFile {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+        }
+        if let certificate = material.certificateFile, let key = material.keyFile {
+            configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        }
+        return configuration
+    }
+
+    /// The URL prefix for requests: the host's own, or the ssh tunnel's socket.
+    private func baseURL() async throws -> String {
+        if let url = host.baseURL { return url }
+        guard let tunnel else { throw EngineUnreachable(host: host, reason: .other("no ssh tunnel")) }
+        do {
+            return DockerHost.unixURL(path: try await tunnel.socketPath())
+        } catch {
+            throw EngineUnreachable(host: host, reason: .other("\(error)"))
+        }
     }
 
     /// The API version used for requests: min(engine's version, `maximumAPIVersion`), negotiated once.
@@ -87,8 +139,9 @@ public final class DockerClient: Sendable {
 
     /// Sends a request and returns the response once its head arrives; error statuses throw `EngineError`.
     func send(_ request: EngineRequest, versioned: Bool = true) async throws -> HTTPClientResponse {
+        if let tlsProblem { throw EngineUnreachable(host: host, reason: .tls(tlsProblem)) }
         let prefix = versioned ? "/v\(try await apiVersion())" : ""
-        var httpRequest = HTTPClientRequest(url: host.baseURL + prefix + request.pathWithQuery)
+        var httpRequest = HTTPClientRequest(url: try await baseURL() + prefix + request.pathWithQuery)
         httpRequest.method = request.method
         // AsyncHTTPClient sends no Host for http+unix URLs, and the engine rejects requests without one.
         httpRequest.headers.add(name: "Host", value: host.hostHeader)
@@ -104,6 +157,11 @@ public final class DockerClient: Sendable {
             response = try await http.execute(httpRequest, deadline: .distantFuture, logger: logger)
         } catch {
             if let reason = Self.unreachableReason(for: error) { throw EngineUnreachable(host: host, reason: reason) }
+            if let tunnel, Self.isClosedConnection(error) {
+                // ssh ended before the engine answered: its own message says why (auth, host key, no docker).
+                let said = tunnel.lastError().map { ": \($0)" } ?? ""
+                throw EngineUnreachable(host: host, reason: .other("ssh closed the connection\(said)"))
+            }
             throw error
         }
         guard response.status.code < 400 else {
@@ -157,9 +215,42 @@ public final class DockerClient: Sendable {
             }
             return .other("\(connection)")
         }
+        if let ssl = error as? NIOSSLError { return .tls(tlsReason("\(ssl)")) }
+        // With TLS 1.3 the server's refusal of the client (no certificate) arrives as an alert after the handshake.
+        if let ssl = error as? BoringSSLError { return .tls(tlsReason("\(ssl)")) }
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return .tls("certificate verification failed: the server's certificate does not name this host")
+        }
         if let channel = error as? ChannelError, case .connectTimeout = channel { return .timeout }
         if let client = error as? HTTPClientError, client == .connectTimeout { return .timeout }
         return nil
+    }
+
+    /// Says why a TLS handshake failed in operator's words, keeping BoringSSL's reason codes
+    /// (`CERTIFICATE_VERIFY_FAILED`) but not its source locations.
+    static func tlsReason(_ detail: String) -> String {
+        var codes: [String] = []
+        var rest = Substring(detail)
+        while let marker = rest.range(of: "OPENSSL_internal:") {
+            let code = rest[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if !code.isEmpty && !codes.contains(String(code)) { codes.append(String(code)) }
+            rest = rest[marker.upperBound...]
+        }
+        let reasons = codes.isEmpty ? detail : codes.joined(separator: ", ")
+        if codes.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "certificate verification failed: the server's certificate is not signed by the trusted CA "
+                + "(\(reasons))"
+        }
+        return "TLS handshake failed (\(reasons))"
+    }
+
+    /// True when the connection ended before a response arrived.
+    static func isClosedConnection(_ error: any Error) -> Bool {
+        if let client = error as? HTTPClientError {
+            return client == .remoteConnectionClosed
+        }
+        if let channel = error as? ChannelError { return channel == .eof || channel == .ioOnClosedChannel }
+        return false
     }
 }
 

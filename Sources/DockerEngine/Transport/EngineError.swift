@@ -52,7 +52,7 @@ public struct EngineError: Error, Equatable, CustomStringConvertible {
     ]
 }
 
-/// The engine could not be reached at all: no socket, refused, permission denied or timed out.
+/// The engine could not be reached at all: no socket, refused, permission denied, timed out, TLS or ssh failed.
 public struct EngineUnreachable: Error, Equatable, CustomStringConvertible {
     /// Why the connection failed.
     public enum Reason: Sendable, Equatable {
@@ -60,6 +60,8 @@ public struct EngineUnreachable: Error, Equatable, CustomStringConvertible {
         case connectionRefused
         case permissionDenied
         case timeout
+        /// The TLS handshake failed, e.g. the server's certificate is not signed by the trusted CA.
+        case tls(String)
         case other(String)
     }
 
@@ -79,15 +81,27 @@ public struct EngineUnreachable: Error, Equatable, CustomStringConvertible {
         let address = host.address
         switch reason {
         case .noSuchSocket:
-            return "Docker engine unreachable: no such socket \(address); start it with `twip setup`"
+            return "Docker engine unreachable: no such socket \(address); \(hint)"
         case .connectionRefused:
-            return "Docker engine unreachable: connection refused on \(address); start it with `twip setup`"
+            return "Docker engine unreachable: connection refused on \(address); \(hint)"
         case .permissionDenied:
             return "permission denied on \(address): run as root or join the docker group"
         case .timeout:
-            return "Docker engine unreachable: timed out connecting to \(address); start it with `twip setup`"
+            return "Docker engine unreachable: timed out connecting to \(address); \(hint)"
+        case .tls(let why):
+            return "Docker engine unreachable at \(host): \(why); \(hint)"
         case .other(let why):
-            return "Docker engine unreachable at \(address): \(why); start it with `twip setup`"
+            return "Docker engine unreachable at \(host.isLocalSocket ? address : host.description): \(why); \(hint)"
+        }
+    }
+
+    /// What the operator can do: start the local engine, or check how the remote one is reached.
+    private var hint: String {
+        switch host {
+        case .unix, .tcp: "start it with `twip setup`"
+        case .tls: "check the certificates in DOCKER_CERT_PATH or the context's TLS files"
+        case .ssh(let destination):
+            "check that `\(destination.command.joined(separator: " "))` works (it needs docker on the remote host)"
         }
     }
 }

@@ -1,10 +1,16 @@
 import Foundation
 
 /// Registry credentials sent as the `X-Registry-Auth` header (base64url JSON).
+///
+/// Printing or dumping a value never shows the password or the identity token.
 public struct RegistryAuth: Sendable, Equatable, Codable {
+    /// The account name; nil with an identity token.
     public var username: String?
+    /// The password or access token (secret).
     public var password: String?
+    /// The registry these credentials are for.
     public var serverAddress: String?
+    /// An OAuth refresh token the registry exchanges for access (secret).
     public var identityToken: String?
 
     /// Creates credentials.
@@ -35,24 +41,21 @@ public struct RegistryAuth: Sendable, Equatable, Codable {
         return "https://index.docker.io/v1/"
     }
 
-    /// Reads `auths[registry].auth` (base64 `user:password`) from a Docker config file.
+    /// Reads `registry`'s credentials from the `auths` of a Docker config file (the default one when nil).
     public static func fromDockerConfig(registry: String, configPath: String? = nil) -> RegistryAuth? {
         let path = configPath ?? defaultConfigPath()
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return fromDockerConfig(registry: registry, contents: Array(data))
     }
 
-    /// Parses a Docker config file's contents for `registry`'s credentials.
+    /// Parses a Docker config file's contents for `registry`'s credentials in `auths`.
     public static func fromDockerConfig(registry: String, contents: [UInt8]) -> RegistryAuth? {
-        struct Config: Decodable {
-            struct Entry: Decodable {
-                var auth: String?
-                var identitytoken: String?
-            }
-            var auths: [String: Entry]?
-        }
-        guard let config = try? JSONCoding.decoder.decode(Config.self, from: Data(contents)), let auths = config.auths
-        else { return nil }
+        guard let config = try? DockerConfigFile.decode(contents) else { return nil }
+        return fromAuths(config.auths ?? [:], registry: registry)
+    }
+
+    /// `registry`'s entry in `auths`, under any of the spellings the docker CLI writes.
+    static func fromAuths(_ auths: [String: DockerConfigFile.AuthEntry], registry: String) -> RegistryAuth? {
         let candidates = [
             registry, "https://\(registry)", "http://\(registry)", "https://\(registry)/v1/", "\(registry)/v1/",
         ]
@@ -60,12 +63,16 @@ public struct RegistryAuth: Sendable, Equatable, Codable {
         if let token = entry.identitytoken, !token.isEmpty {
             return RegistryAuth(username: nil, password: nil, serverAddress: registry, identityToken: token)
         }
-        guard let auth = entry.auth, let decoded = Data(base64Encoded: auth) else { return nil }
-        let text = String(decoding: decoded, as: UTF8.self)
-        guard let colon = text.firstIndex(of: ":") else { return nil }
-        return RegistryAuth(
-            username: String(text[..<colon]), password: String(text[text.index(after: colon)...]),
-            serverAddress: registry)
+        if let auth = entry.auth, !auth.isEmpty {
+            guard let decoded = Data(base64Encoded: auth) else { return nil }
+            let text = String(decoding: decoded, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else { return nil }
+            return RegistryAuth(
+                username: String(text[..<colon]), password: String(text[text.index(after: colon)...]),
+                serverAddress: registry)
+        }
+        guard let username = entry.username, !username.isEmpty else { return nil }
+        return RegistryAuth(username: username, password: entry.password, serverAddress: registry)
     }
 
     static func defaultConfigPath() -> String {
