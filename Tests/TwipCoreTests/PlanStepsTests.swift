@@ -150,7 +150,7 @@ import TwipStack
                 undo: [
                     Step(.leaveProxies([new]), .rolledBack), Step(.drain, .rolledBack),
                     Step(.removeIfPresent(new), .rolledBack), Step(.start(old), .rolledBack),
-                    Step(.waitUntilReady([old.name]), .rolledBack), Step(.syncProxies, .proxyFollows),
+                    Step(.waitUntilReady([old.name]), .rolledBack), Step(.rejoinProxies([old.name]), .proxyFollows),
                 ],
                 replicas: [replica])
         }
@@ -307,9 +307,9 @@ import TwipStack
                 Step(.restart(proxy), cause), Step(.waitUntilReady([proxy.name]), cause),
                 Step(.syncProxies, .proxyFollows),
                 Step(.leaveProxies([web1.name]), cause), Step(.drain, cause), Step(.restart(web1), cause),
-                Step(.waitUntilReady([web1.name]), cause), Step(.syncProxies, .proxyFollows),
+                Step(.waitUntilReady([web1.name]), cause), Step(.rejoinProxies([web1.name]), .proxyFollows),
                 Step(.leaveProxies([web2.name]), cause), Step(.drain, cause), Step(.restart(web2), cause),
-                Step(.waitUntilReady([web2.name]), cause), Step(.syncProxies, .proxyFollows),
+                Step(.waitUntilReady([web2.name]), cause), Step(.rejoinProxies([web2.name]), .proxyFollows),
             ])
     }
 

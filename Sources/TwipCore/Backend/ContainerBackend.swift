@@ -97,7 +97,11 @@ public struct ContainerBackend: Backend {
             try await client.startContainer(container.id)
             report(.started(container.name))
         case .leaveProxies(let containers):
-            try await proxies.sync(excluding: Set(containers)) { try await observeContainers() }
+            guard !proxies.roles.isEmpty else { return }
+            try await proxies.sync(leaving: Set(containers)) { try await observeContainers() }
+        case .rejoinProxies(let containers):
+            guard !proxies.roles.isEmpty else { return }
+            try await proxies.sync(rejoining: Set(containers)) { try await observeContainers() }
         case .syncProxies:
             guard !proxies.roles.isEmpty else { return }
             try await proxies.sync { try await observeContainers() }

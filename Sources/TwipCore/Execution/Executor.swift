@@ -26,12 +26,24 @@ public struct Executor: Sendable {
     func run(_ step: Step, deadline: ContinuousClock.Instant) async throws {
         switch step.kind {
         case .together(let sequences):
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // A failing sequence does not cancel the others: each ends as its own steps say (a release that fails
+            // rolls itself back), and the first failure is thrown once all have ended.
+            let failures = await withTaskGroup(of: (any Error)?.self) { group in
                 for sequence in sequences {
-                    group.addTask { try await run(sequence, deadline: deadline) }
+                    group.addTask {
+                        do {
+                            try await run(sequence, deadline: deadline)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
                 }
-                try await group.waitForAll()
+                var failures: [any Error] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
             }
+            if let first = failures.first(where: { !($0 is CancellationError) }) ?? failures.first { throw first }
         case .drain:
             try await Task.sleep(for: drainTime)
         case .waitUntilReady(let containers):

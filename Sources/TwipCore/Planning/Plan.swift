@@ -88,8 +88,11 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
         case start(ObservedContainer)
         /// Wait until these containers (by name) run and are healthy.
         case waitUntilReady([String])
-        /// Take these containers (by name) out of every proxy's rotation (in-flight requests go on).
+        /// Take these containers (by name) out of every proxy's rotation (in-flight requests go on); they stay out
+        /// until they rejoin.
         case leaveProxies([String])
+        /// Let containers that left the proxies back in (once they serve).
+        case rejoinProxies([String])
         /// Give in-flight requests time to finish.
         case drain
         /// Stop (honouring the service's grace period) and remove a container.
@@ -146,6 +149,7 @@ public struct Step: Sendable, Hashable, CustomStringConvertible {
             case .start(let container): "start \(container.name)"
             case .waitUntilReady(let names): "wait until \(names.joined(separator: ", ")) ready"
             case .leaveProxies(let names): "take \(names.joined(separator: ", ")) out of the proxies"
+            case .rejoinProxies(let names): "let \(names.joined(separator: ", ")) back into the proxies"
             case .drain: "let in-flight requests finish"
             case .remove(let container): "stop and remove \(container.name)"
             case .restart(let container): "restart \(container.name)"
@@ -253,7 +257,8 @@ extension Step {
     /// Whether the step changes an object on the engine (waits and proxy syncs alone do not make a plan non-empty).
     var changesSomething: Bool {
         switch kind {
-        case .waitForDependencies, .waitUntilReady, .drain, .syncProxies, .together, .monitor, .pause: false
+        case .waitForDependencies, .waitUntilReady, .drain, .syncProxies, .rejoinProxies, .together, .monitor, .pause:
+            false
         default: true
         }
     }

@@ -194,7 +194,7 @@ extension Planner {
                 + [removals.count == 1 ? removals[0] : Step(.together(removals.map { [$0] }), undoCause)]
                 + [restarts.count == 1 ? restarts[0] : Step(.together(restarts.map { [$0] }), undoCause)]
                 + [Step(.waitUntilReady(olds.map(\.name)), undoCause)]
-                + (proxied ? [Step(.syncProxies, .proxyFollows)] : [])
+                + (proxied ? [Step(.rejoinProxies(olds.map(\.name)), .proxyFollows)] : [])
             batches.append(
                 Release.Batch(
                     steps: (order == .startFirst ? launch + leave : leave + launch) + watch, undo: undo,
@@ -269,7 +269,9 @@ extension Planner {
             }
             plan.steps.append(Step(.restart(container), .restartRequested))
             plan.steps.append(Step(.waitUntilReady([container.name]), .restartRequested))
-            if proxied || proxies.contains(where: { $0.service == container.service }) {
+            if proxied {
+                plan.steps.append(Step(.rejoinProxies([container.name]), .proxyFollows))
+            } else if proxies.contains(where: { $0.service == container.service }) {
                 plan.steps.append(Step(.syncProxies, .proxyFollows))
             }
         }

@@ -66,9 +66,12 @@ public struct HAProxyRuntime: Sendable {
     }
 
     /// Makes `backend` send traffic to exactly `wanted` (name, address): new servers are added with health
-    /// checks, changed addresses updated, servers no longer wanted put in maintenance first (in-flight requests
-    /// finish) and deleted on a later call, once they already are in maintenance.
-    public func reconcile(backend: String, port: Int, wanted: [ProxyServer], check: Bool) async throws {
+    /// checks, changed addresses updated. A server not wanted is put in maintenance (in-flight requests finish,
+    /// no new ones come); it is deleted only once its container is gone (not in `draining`), on this call or a
+    /// later one, after its connections have closed by themselves.
+    public func reconcile(
+        backend: String, port: Int, wanted: [ProxyServer], draining: Set<String> = [], check: Bool
+    ) async throws {
         let current = try await servers(backend: backend)
         let wantedByName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for server in wanted {
@@ -89,15 +92,30 @@ public struct HAProxyRuntime: Sendable {
             try await run("enable server \(backend)/\(server.name)")
         }
         for server in current where wantedByName[server.name] == nil {
-            if server.inMaintenance {
-                // Gone already (another proxy generation, a restart) is what is wanted.
-                try await run("shutdown sessions server \(backend)/\(server.name)", tolerating: "No such server")
-                try await run(
-                    "del server \(backend)/\(server.name)", expect: "Server deleted", tolerating: "No such server")
-            } else {
+            if !server.inMaintenance {
                 try await run("set server \(backend)/\(server.name) state maint")
             }
+            if !draining.contains(server.name) {
+                try await delete(backend: backend, server: server.name)
+            }
         }
+    }
+
+    /// Deletes a server in maintenance whose container is gone. Its connections close by themselves once the
+    /// container has stopped; HAProxy refuses the deletion until then, so it is retried for a while before the
+    /// last sessions on it are shut down.
+    func delete(backend: String, server: String) async throws {
+        let command = "del server \(backend)/\(server)"
+        for _ in 0..<20 {
+            let answer = try await send(command).trimmed
+            if answer.contains("Server deleted") || answer.contains("No such server") { return }
+            guard answer.contains("still has connections") || answer.contains("not in maintenance") else {
+                throw HAProxyRuntimeError(command: command, answer: answer)
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        try await run("shutdown sessions server \(backend)/\(server)", tolerating: "No such server")
+        try await run(command, expect: "Server deleted", tolerating: "No such server")
     }
 }
 

@@ -39,12 +39,19 @@ public struct ProxyFollower: Sendable {
         }
     }
 
-    /// Brings every running proxy to the serving replicas minus `excluding` (container names), one sync at a time;
-    /// `observe` is called once the sync's turn has come, so it sees what the syncs before it left.
-    public func sync(excluding: Set<String> = [], observe: @Sendable () async throws -> [ObservedContainer])
-        async throws
-    {
-        try await gate.run { try await sync(observed: try await observe(), excluding: excluding) }
+    /// Brings every running proxy to the serving replicas, minus those that were told to leave and have not
+    /// been told to rejoin, one sync at a time. Leaving is remembered across syncs (services released side by side
+    /// sync concurrently: one must not bring back what another just took out). `observe` is called once the sync's
+    /// turn has come, so it sees what the syncs before it left.
+    public func sync(
+        leaving: Set<String> = [], rejoining: Set<String> = [],
+        observe: @Sendable () async throws -> [ObservedContainer]
+    ) async throws {
+        try await gate.run { excluded in
+            excluded.formUnion(leaving)
+            excluded.subtract(rejoining)
+            try await sync(observed: try await observe(), excluding: excluded)
+        }
     }
 
     func sync(observed: [ObservedContainer], excluding: Set<String>) async throws {
@@ -55,9 +62,11 @@ public struct ProxyFollower: Sendable {
                 let changed = try await write(role, backends: backends, into: proxy.id)
                 if let endpoint = role.runtime {
                     let runtime = HAProxyRuntime(client: client, container: proxy.id, endpoint: endpoint)
+                    // Replicas out of rotation whose containers still run are draining: kept in maintenance.
+                    let draining = Set(observed.filter { $0.state.isUp }.map(\.name))
                     for backend in backends {
                         try await runtime.reconcile(
-                            backend: backend.service, port: backend.port, wanted: backend.servers,
+                            backend: backend.service, port: backend.port, wanted: backend.servers, draining: draining,
                             check: backend.healthPath != nil)
                     }
                 } else if changed {
@@ -104,12 +113,13 @@ public struct ProxyFollower: Sendable {
     }
 }
 
-/// Runs one operation at a time, in arrival order.
+/// Runs one sync at a time, in arrival order, and keeps the names that left the proxies.
 actor SyncGate {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var excluded: Set<String> = []
 
-    func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+    func run(_ operation: @Sendable (inout Set<String>) async throws -> Void) async throws {
         if busy {
             await withCheckedContinuation { waiting.append($0) }
         }
@@ -117,6 +127,8 @@ actor SyncGate {
         defer {
             if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
         }
-        return try await operation()
+        var names = excluded
+        defer { excluded = names }
+        try await operation(&names)
     }
 }
