@@ -1,0 +1,15 @@
+# The proxy image's entrypoint (busybox sh): takes over the listening sockets of the previous proxy generation
+# when there is one, then becomes HAProxy (master-worker, so SIGUSR1 soft-stops and SIGTERM stops).
+#
+# TWIP_PREVIOUS_SOCKET: the handover socket (`expose-fd listeners`) of the generation being replaced, on a volume
+# shared by the generations. When set and the socket exists, HAProxy starts with `-x` on it and reuses the
+# previous generation's listeners (80, 1936): no port is ever closed. Otherwise it binds them itself (with
+# SO_REUSEPORT, beside a previous generation if one still listens). Unset when the image runs alone.
+if [ "$1" = haproxy ] && [ -n "${TWIP_PREVIOUS_SOCKET:-}" ]; then
+    if [ -S "$TWIP_PREVIOUS_SOCKET" ]; then
+        set -- "$@" -x "$TWIP_PREVIOUS_SOCKET"
+    else
+        echo "twip proxy: no handover socket at $TWIP_PREVIOUS_SOCKET, binding the listeners anew" >&2
+    fi
+fi
+exec "$@"
