@@ -16,7 +16,11 @@
 # Load during every cycle, only to 127.0.0.1: wrk keep-alive (16 connections, busy), wrk keep-alive with a pause
 # between requests (16 connections, mostly idle: the case `option idle-close-on-response` is for) and ab with a new
 # connection per request (8 concurrent). A cycle passes when no request failed (socket errors, non-2xx answers).
-# MODE=recreate measures the naive way for comparison: the proxy stopped and a new one created on the ports.
+# The listening socket of port 80 must stay the same one (its inode) through every handover: taken over, never
+# bound anew; the stats page (1936) must answer after each one.
+# MODE=reuseport: the fallback without -x (each generation binds its own sockets beside the previous one with
+# SO_REUSEPORT; tcp_migrate_req moves the old one's queued connections). MODE=recreate: the naive way for
+# comparison, the proxy stopped and a new one created on the ports.
 #
 # Needs the engine, the base images (twip/haproxy:bookworm, twip/debian:bookworm, twip/nginx:bookworm: `twip base`),
 # wrk and ab (Debian: wrk, apache2-utils). Prints per-cycle figures, then "N passed, M failed"; exit 1 on a failure.
@@ -110,7 +114,7 @@ EOF
 
 # --- the holder: owns the network namespace and the ports, never replaced ---------------------------------------
 holder="$PREFIX-holder"
-[ "$MODE" != handover ] || docker run -d --name "$holder" --network "$PREFIX-net" --network-alias proxy \
+[ "$MODE" = recreate ] || docker run -d --name "$holder" --network "$PREFIX-net" --network-alias proxy \
     -p "127.0.0.1:$PORT:80" -p "127.0.0.1:$STATS_PORT:1936" \
     --sysctl net.ipv4.tcp_migrate_req=1 --no-healthcheck --restart unless-stopped \
     "$HAPROXY_BASE" busybox sh -c 'trap "exit 0" TERM INT; while :; do busybox sleep 3600 & wait $!; done' >/dev/null
@@ -135,9 +139,9 @@ start_generation() { # generation previous-generation-or-empty
     local args=(--name "$name" --label "io.twip.proxy.generation=$n"
         -e "TWIP_HANDOVER_SOCKET=/run/twip-proxy/$n.sock" -e "TWIP_RUNTIME_PORT=$((9998 + n % 2))"
         -v "$PREFIX-sockets:/run/twip-proxy" --restart on-failure:5)
-    if [ "$MODE" = handover ]; then
+    if [ "$MODE" != recreate ]; then
         args+=(--network "container:$holder")
-        [ -z "$previous" ] || args+=(-e "TWIP_PREVIOUS_SOCKET=/run/twip-proxy/$previous.sock")
+        [ -z "$previous" ] || [ "$MODE" = reuseport ] || args+=(-e "TWIP_PREVIOUS_SOCKET=/run/twip-proxy/$previous.sock")
     else
         args+=(--network "$PREFIX-net" --network-alias proxy -p "127.0.0.1:$PORT:80" -p "127.0.0.1:$STATS_PORT:1936")
     fi
@@ -159,8 +163,13 @@ retire_generation() { # generation: soft stop, wait for the exit, remove
     docker rm "$name" >/dev/null
 }
 
+listener() { # the inode of the socket listening on port 80 in the proxy's network namespace
+    docker exec "$1" busybox awk 'NR > 1 && $4 == "0A" && $2 ~ /:0050$/ { print $10 }' /proc/net/tcp | sort | tr '\n' ' '
+}
+
 start_generation 1 ""
 until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/haproxy-health"; do sleep 0.2; done
+first_listener=$(listener "$PREFIX-proxy-1")
 
 cat >"$work/pause.lua" <<EOF
 function delay() return $PAUSE_MS end
@@ -189,7 +198,7 @@ for cycle in $(seq 1 "$CYCLES"); do
     sleep "$BEFORE"
     started=$(date +%s%N)
     next=$((generation + 1))
-    if [ "$MODE" = handover ]; then
+    if [ "$MODE" != recreate ]; then
         start_generation "$next" "$generation"
         switched=$(date +%s%N)
         retire_generation "$generation"
@@ -207,14 +216,22 @@ for cycle in $(seq 1 "$CYCLES"); do
     errors=$(($(wrk_errors "$work/busy.txt") + $(wrk_errors "$work/idle.txt") + $(ab_errors "$work/ab.txt")))
     requests=$(($(wrk_requests "$work/busy.txt") + $(wrk_requests "$work/idle.txt") + $(ab_requests "$work/ab.txt")))
     served_by=$(curl -fsS -D - -o /dev/null "$url/" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-proxy-image" { print $2 }')
+    now_listener=$(listener "$PREFIX-proxy-$generation")
+    if [ "$now_listener" = "$first_listener" ]; then listener_note="port 80 socket kept"; else
+        listener_note="port 80 socket new ($now_listener)"
+        [ "$MODE" != handover ] || errors=$((errors + 1))
+    fi
+    stats=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$STATS_PORT/" || true)
+    [ "$stats" = 200 ] || { listener_note="$listener_note, stats page answered $stats"; errors=$((errors + 1)); }
     total_requests=$((total_requests + requests))
     total_errors=$((total_errors + errors))
     if [ "$errors" -eq 0 ]; then passed=$((passed + 1)); verdict=ok; else failed=$((failed + 1)); verdict=FAILED; fi
     printf 'cycle %2d: generation %d -> %d (image %s) new one ready in %4d ms, old one gone after %5d ms;' \
         "$cycle" $((next - 1)) "$next" "${served_by:-a}" $(((switched - started) / 1000000)) \
         $(((done_at - started) / 1000000))
-    printf ' %6d requests, %d failed (busy %d, idle keep-alive %d, new connections %d) %s\n' "$requests" "$errors" \
-        "$(wrk_errors "$work/busy.txt")" "$(wrk_errors "$work/idle.txt")" "$(ab_errors "$work/ab.txt")" "$verdict"
+    printf ' %6d requests, %d failed (busy %d, idle keep-alive %d, new connections %d); %s: %s\n' "$requests" \
+        "$errors" "$(wrk_errors "$work/busy.txt")" "$(wrk_errors "$work/idle.txt")" "$(ab_errors "$work/ab.txt")" \
+        "$listener_note" "$verdict"
     if [ "$errors" -ne 0 ]; then
         grep -h -E 'Socket errors|Non-2xx|Failed requests|apr_' "$work/busy.txt" "$work/idle.txt" "$work/ab.txt" |
             sed 's/^/    /'
