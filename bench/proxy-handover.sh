@@ -18,6 +18,13 @@
 # connection per request (8 concurrent). A cycle passes when no request failed (socket errors, non-2xx answers).
 # The listening socket of port 80 must stay the same one (its inode) through every handover: taken over, never
 # bound anew; the stats page (1936) must answer after each one.
+# PROXY=nginx measures the training front (train/Dockerfile.static) the same way: nginx cannot hand its sockets
+# over, so each generation listens with `reuseport` (added to a copy of its configuration here) beside the previous
+# one and the previous one is stopped gracefully (SIGQUIT); the training configuration answers with
+# `Connection: close` (keepalive_timeout 0), so no idle keep-alive connection is closed under a client.
+# NGINX_KEEPALIVE=on measures the gap: nginx with client keep-alive (no `idle-close-on-response` in nginx).
+# MODE=rollback: a release of the proxy undone: the new generation takes the sockets over, then it is soft-stopped
+# and removed instead of the previous one, which keeps serving on the same sockets.
 # MODE=reuseport: the fallback without -x (each generation binds its own sockets beside the previous one with
 # SO_REUSEPORT; tcp_migrate_req moves the old one's queued connections). MODE=recreate: the naive way for
 # comparison, the proxy stopped and a new one created on the ports.
@@ -30,6 +37,8 @@ cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-twiptest-handover}
 CYCLES=${CYCLES:-10}
 MODE=${MODE:-handover}
+PROXY=${PROXY:-haproxy}
+NGINX_KEEPALIVE=${NGINX_KEEPALIVE:-off}
 PORT=${PORT:-18480}
 STATS_PORT=${STATS_PORT:-18486}
 BEFORE=${BEFORE:-1}
@@ -52,15 +61,27 @@ cleanup() {
 trap 'cleanup; rm -rf "$work"' EXIT
 cleanup
 
-# --- images: A is prod/Dockerfile.proxy as it is, B the same with a changed haproxy.cfg -------------------------
-mkdir -p "$work/a/prod" "$work/b/prod"
-cp -r prod/haproxy prod/Dockerfile.proxy "$work/a/prod/"
-cp -r prod/haproxy prod/Dockerfile.proxy "$work/b/prod/"
+# --- images: A is the proxy's Dockerfile as it is, B the same with a changed configuration ------------------------
+for variant in a b; do
+    mkdir -p "$work/$variant/prod" "$work/$variant/train"
+    cp -r prod/haproxy prod/nginx prod/Dockerfile.proxy "$work/$variant/prod/"
+    cp -r train/nginx train/Dockerfile.static "$work/$variant/train/"
+    cp -r static "$work/$variant/"
+    sed -i 's|^    listen 80 default_server;|    listen 80 reuseport default_server;|' "$work/$variant/train/nginx/static.conf"
+    grep -q 'reuseport' "$work/$variant/train/nginx/static.conf"
+done
 sed -i 's|^    http-request set-header X-Forwarded-Proto http|&\n    http-response set-header X-Proxy-Image b|' \
     "$work/b/prod/haproxy/haproxy.cfg"
 grep -q 'X-Proxy-Image b' "$work/b/prod/haproxy/haproxy.cfg"
+sed -i 's|^        add_header Request-Time $request_time always;|&\n        add_header X-Proxy-Image b always;|' \
+    "$work/b/train/nginx/static.conf"
+grep -q 'X-Proxy-Image b' "$work/b/train/nginx/static.conf"
+if [ "$NGINX_KEEPALIVE" = on ]; then # the gap: client keep-alive, whose idle connections nginx closes on SIGQUIT
+    sed -i '/^    keepalive_timeout 0;/d' "$work/a/train/nginx/static.conf" "$work/b/train/nginx/static.conf"
+fi
 for variant in a b; do
-    DOCKER_BUILDKIT=0 docker build -q --build-arg HAPROXY_BASE="$HAPROXY_BASE" -f prod/Dockerfile.proxy \
+    if [ "$PROXY" = nginx ]; then dockerfile=train/Dockerfile.static; else dockerfile=prod/Dockerfile.proxy; fi
+    DOCKER_BUILDKIT=0 docker build -q --build-arg HAPROXY_BASE="$HAPROXY_BASE" -f "$dockerfile" \
         -t "$PREFIX-proxy:$variant" "$work/$variant" >/dev/null 2>"$work/build.log" || {
         cat "$work/build.log" >&2
         exit 1
@@ -89,7 +110,11 @@ static1=$(address "$PREFIX-static-1")
 static2=$(address "$PREFIX-static-2")
 web1=$(address "$PREFIX-web-1")
 
-backends() { # generation: backends.cfg as twip renders it, with a per-generation change
+backends() { # generation: backends.cfg (upstream.conf for nginx) as twip renders it, with a per-generation change
+    if [ "$PROXY" = nginx ]; then
+        printf '# Written by twip from the live replicas; generation %d.\nserver %s:8080;\n' "$1" "$web1"
+        return
+    fi
     cat <<EOF
 # Written by twip from the live replicas; generation $1.
 
@@ -123,7 +148,18 @@ runtime() { # container port command: HAProxy's runtime API of that generation, 
     docker exec "$1" busybox sh -c 'printf "%s\n" "$2" | busybox nc 127.0.0.1 "$1"' twip "$2" "$3"
 }
 
+listeners() { # container: how many sockets listen on port 80 in the proxy's network namespace
+    docker exec "$1" busybox awk 'NR > 1 && $4 == "0A" && $2 ~ /:0050$/ { n++ } END { print n + 0 }' /proc/net/tcp
+}
+
 ready() { # container port: the generation answers on its own runtime port and every server is UP
+    if [ "$PROXY" = nginx ]; then
+        # nginx has no per-generation endpoint: ready once its master runs and its reuseport sockets joined.
+        [ "$(docker inspect -f '{{.State.Running}}' "$1")" = true ] &&
+            docker exec "$1" busybox test -s /tmp/nginx.pid 2>/dev/null &&
+            [ "$(listeners "$1")" -gt "$listeners_before" ]
+        return
+    fi
     local stat
     stat=$(runtime "$1" "$2" "show stat" 2>/dev/null) || return 1
     # show stat: pxname,svname,...,status (18th field); servers are the rows that are not FRONTEND/BACKEND.
@@ -147,7 +183,13 @@ start_generation() { # generation previous-generation-or-empty
     fi
     docker create "${args[@]}" "$image" >/dev/null
     backends "$n" >"$work/backends.cfg"
-    docker cp "$work/backends.cfg" "$name:/usr/local/etc/haproxy/backends.cfg"
+    if [ "$PROXY" = nginx ]; then
+        docker cp "$work/backends.cfg" "$name:/etc/nginx/twip/upstream.conf"
+        listeners_before=0
+        [ "$MODE" = recreate ] || listeners_before=$(listeners "$holder")
+    else
+        docker cp "$work/backends.cfg" "$name:/usr/local/etc/haproxy/backends.cfg"
+    fi
     docker start "$name" >/dev/null
     local deadline=$((SECONDS + 30))
     until ready "$name" $((9998 + n % 2)); do
@@ -158,17 +200,20 @@ start_generation() { # generation previous-generation-or-empty
 
 retire_generation() { # generation: soft stop, wait for the exit, remove
     local name="$PREFIX-proxy-$1"
-    docker kill -s USR1 "$name" >/dev/null
+    docker kill -s "$([ "$PROXY" = nginx ] && echo QUIT || echo USR1)" "$name" >/dev/null
     timeout 45 docker wait "$name" >/dev/null || { echo "generation $1 did not exit" >&2; return 1; }
     docker rm "$name" >/dev/null
 }
 
 listener() { # the inode of the socket listening on port 80 in the proxy's network namespace
-    docker exec "$1" busybox awk 'NR > 1 && $4 == "0A" && $2 ~ /:0050$/ { print $10 }' /proc/net/tcp | sort | tr '\n' ' '
+    docker exec "$1" busybox awk 'NR > 1 && $4 == "0A" && $2 ~ /:0050$/ { print $10 }' /proc/net/tcp | sort |
+        tr '\n' ' ' | sed 's/ $//'
 }
 
 start_generation 1 ""
-until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/haproxy-health"; do sleep 0.2; done
+health=/haproxy-health
+[ "$PROXY" != nginx ] || health=/healthz
+until curl -fsS -o /dev/null "http://127.0.0.1:$PORT$health"; do sleep 0.2; done
 first_listener=$(listener "$PREFIX-proxy-1")
 
 cat >"$work/pause.lua" <<EOF
@@ -186,7 +231,7 @@ ab_requests() { awk '/^Complete requests:/ { print $3 }' "$1"; }
 
 passed=0 failed=0 total_requests=0 total_errors=0
 generation=1
-echo "mode: $MODE, $CYCLES cycles, load: wrk -c16 keep-alive busy (/styles/site.css), wrk -c16 keep-alive" \
+echo "proxy: $PROXY, mode: $MODE, $CYCLES cycles, load: wrk -c16 keep-alive busy (/styles/site.css), wrk -c16 keep-alive" \
     "with ${PAUSE_MS}ms pauses (/), ab -c8 new connection per request (/images/logo.svg)"
 for cycle in $(seq 1 "$CYCLES"); do
     wrk -t1 -c16 -d600s "$url/styles/site.css" >"$work/busy.txt" 2>&1 &
@@ -198,10 +243,16 @@ for cycle in $(seq 1 "$CYCLES"); do
     sleep "$BEFORE"
     started=$(date +%s%N)
     next=$((generation + 1))
+    generation_before=$generation
     if [ "$MODE" != recreate ]; then
         start_generation "$next" "$generation"
         switched=$(date +%s%N)
-        retire_generation "$generation"
+        if [ "$MODE" = rollback ]; then
+            retire_generation "$next"
+            next=$generation
+        else
+            retire_generation "$generation"
+        fi
     else
         docker stop -t 10 "$PREFIX-proxy-$generation" >/dev/null
         docker rm "$PREFIX-proxy-$generation" >/dev/null
@@ -219,15 +270,17 @@ for cycle in $(seq 1 "$CYCLES"); do
     now_listener=$(listener "$PREFIX-proxy-$generation")
     if [ "$now_listener" = "$first_listener" ]; then listener_note="port 80 socket kept"; else
         listener_note="port 80 socket new ($now_listener)"
-        [ "$MODE" != handover ] || errors=$((errors + 1))
+        [ "$MODE" != handover ] || [ "$PROXY" = nginx ] || errors=$((errors + 1))
     fi
-    stats=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$STATS_PORT/" || true)
-    [ "$stats" = 200 ] || { listener_note="$listener_note, stats page answered $stats"; errors=$((errors + 1)); }
+    if [ "$PROXY" = haproxy ]; then
+        stats=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$STATS_PORT/" || true)
+        [ "$stats" = 200 ] || { listener_note="$listener_note, stats page answered $stats"; errors=$((errors + 1)); }
+    fi
     total_requests=$((total_requests + requests))
     total_errors=$((total_errors + errors))
     if [ "$errors" -eq 0 ]; then passed=$((passed + 1)); verdict=ok; else failed=$((failed + 1)); verdict=FAILED; fi
     printf 'cycle %2d: generation %d -> %d (image %s) new one ready in %4d ms, old one gone after %5d ms;' \
-        "$cycle" $((next - 1)) "$next" "${served_by:-a}" $(((switched - started) / 1000000)) \
+        "$cycle" "$generation_before" "$next" "${served_by:-a}" $(((switched - started) / 1000000)) \
         $(((done_at - started) / 1000000))
     printf ' %6d requests, %d failed (busy %d, idle keep-alive %d, new connections %d); %s: %s\n' "$requests" \
         "$errors" "$(wrk_errors "$work/busy.txt")" "$(wrk_errors "$work/idle.txt")" "$(ab_errors "$work/ab.txt")" \
