@@ -23,6 +23,8 @@
 # one and the previous one is stopped gracefully (SIGQUIT); the training configuration answers with
 # `Connection: close` (keepalive_timeout 0), so no idle keep-alive connection is closed under a client.
 # NGINX_KEEPALIVE=on measures the gap: nginx with client keep-alive (no `idle-close-on-response` in nginx).
+# IDLE_CLOSE=off: HAProxy without `option idle-close-on-response`, to see what it is for. IMAGE_A: an image already
+# built from prod/Dockerfile.proxy (e.g. by `twip build`) to use for the odd generations instead of building one.
 # MODE=rollback: a release of the proxy undone: the new generation takes the sockets over, then it is soft-stopped
 # and removed instead of the previous one, which keeps serving on the same sockets.
 # MODE=reuseport: the fallback without -x (each generation binds its own sockets beside the previous one with
@@ -39,6 +41,8 @@ CYCLES=${CYCLES:-10}
 MODE=${MODE:-handover}
 PROXY=${PROXY:-haproxy}
 NGINX_KEEPALIVE=${NGINX_KEEPALIVE:-off}
+IDLE_CLOSE=${IDLE_CLOSE:-on}
+IMAGE_A=${IMAGE_A:-}
 PORT=${PORT:-18480}
 STATS_PORT=${STATS_PORT:-18486}
 BEFORE=${BEFORE:-1}
@@ -76,6 +80,9 @@ grep -q 'X-Proxy-Image b' "$work/b/prod/haproxy/haproxy.cfg"
 sed -i 's|^        add_header Request-Time $request_time always;|&\n        add_header X-Proxy-Image b always;|' \
     "$work/b/train/nginx/static.conf"
 grep -q 'X-Proxy-Image b' "$work/b/train/nginx/static.conf"
+if [ "$IDLE_CLOSE" = off ]; then
+    sed -i '/^    option idle-close-on-response/d' "$work/a/prod/haproxy/haproxy.cfg" "$work/b/prod/haproxy/haproxy.cfg"
+fi
 if [ "$NGINX_KEEPALIVE" = on ]; then # the gap: client keep-alive, whose idle connections nginx closes on SIGQUIT
     sed -i '/^    keepalive_timeout 0;/d' "$work/a/train/nginx/static.conf" "$work/b/train/nginx/static.conf"
 fi
@@ -87,6 +94,7 @@ for variant in a b; do
         exit 1
     }
 done
+[ -z "$IMAGE_A" ] || docker tag "$IMAGE_A" "$PREFIX-proxy:a"
 mkdir -p "$work/static/prod"
 cp -r prod/nginx prod/Dockerfile.static "$work/static/prod/"
 cp -r static "$work/static/"

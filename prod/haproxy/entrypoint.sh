@@ -1,5 +1,6 @@
 # The proxy image's entrypoint (busybox sh): takes over the listening sockets of the previous proxy generation
-# when there is one, then becomes HAProxy (master-worker, so SIGUSR1 soft-stops and SIGTERM stops).
+# when there is one, then becomes HAProxy. HAProxy is PID 1 (master-worker): SIGUSR1 soft-stops it (in-flight
+# requests finish); SIGTERM is ignored there, as is any signal sent before the master installed its handlers.
 #
 # TWIP_PREVIOUS_SOCKET: the handover socket (`expose-fd listeners`) of the generation being replaced, on a volume
 # shared by the generations. When set and the socket exists, HAProxy starts with `-x` on it and reuses the
