@@ -31,6 +31,7 @@
 # SO_REUSEPORT; tcp_migrate_req moves the old one's queued connections). MODE=recreate: the naive way for
 # comparison, the proxy stopped and a new one created on the ports.
 #
+# A wrk "timeout" is a request that got no answer within 2 s (wrk's default): counted as failed.
 # Needs the engine, the base images (twip/haproxy:bookworm, twip/debian:bookworm, twip/nginx:bookworm: `twip base`),
 # wrk and ab (Debian: wrk, apache2-utils). Prints per-cycle figures, then "N passed, M failed"; exit 1 on a failure.
 set -euo pipefail
@@ -231,6 +232,9 @@ url="http://127.0.0.1:$PORT"
 wrk_errors() { # wrk report: socket errors + non-2xx/3xx answers
     awk '/Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } /Non-2xx or 3xx/ { n += $NF } END { print n + 0 }' "$1"
 }
+wrk_latency() { # wrk report: "p99 / max"
+    awk '/^ +99%/ { p99 = $2 } /^ +Latency / && $2 != "Distribution" { max = $4 } END { print p99 " / " max }' "$1"
+}
 wrk_requests() { awk '/requests in/ { print $1 }' "$1"; }
 ab_errors() { # ab report: failed requests (connect, receive, length, exceptions) + non-2xx answers
     awk '/^Failed requests:/ { n += $3 } /^Non-2xx responses:/ { n += $3 } END { print n + 0 }' "$1"
@@ -242,9 +246,9 @@ generation=1
 echo "proxy: $PROXY, mode: $MODE, $CYCLES cycles, load: wrk -c16 keep-alive busy (/styles/site.css), wrk -c16 keep-alive" \
     "with ${PAUSE_MS}ms pauses (/), ab -c8 new connection per request (/images/logo.svg)"
 for cycle in $(seq 1 "$CYCLES"); do
-    wrk -t1 -c16 -d600s "$url/styles/site.css" >"$work/busy.txt" 2>&1 &
+    wrk -t1 -c16 -d600s --latency "$url/styles/site.css" >"$work/busy.txt" 2>&1 &
     busy=$!
-    wrk -t1 -c16 -d600s -s "$work/pause.lua" "$url/" >"$work/idle.txt" 2>&1 &
+    wrk -t1 -c16 -d600s --latency -s "$work/pause.lua" "$url/" >"$work/idle.txt" 2>&1 &
     idle=$!
     ab -r -c8 -n 100000000 -t 600 "$url/images/logo.svg" >"$work/ab.txt" 2>&1 &
     fresh=$!
@@ -293,6 +297,9 @@ for cycle in $(seq 1 "$CYCLES"); do
     printf ' %6d requests, %d failed (busy %d, idle keep-alive %d, new connections %d); %s: %s\n' "$requests" \
         "$errors" "$(wrk_errors "$work/busy.txt")" "$(wrk_errors "$work/idle.txt")" "$(ab_errors "$work/ab.txt")" \
         "$listener_note" "$verdict"
+    printf '          latency p99 / max: busy %s, idle keep-alive %s; new connections: %s\n' \
+        "$(wrk_latency "$work/busy.txt")" "$(wrk_latency "$work/idle.txt")" \
+        "$(awk '/^ +99%/ { p = $2 } /^ +100%/ { m = $2 } END { print p "ms / " m "ms" }' "$work/ab.txt")"
     if [ "$errors" -ne 0 ]; then
         grep -h -E 'Socket errors|Non-2xx|Failed requests|apr_' "$work/busy.txt" "$work/idle.txt" "$work/ab.txt" |
             sed 's/^/    /'
