@@ -27,6 +27,7 @@
 # built from prod/Dockerfile.proxy (e.g. by `twip build`) to use for the odd generations instead of building one.
 # MODE=rollback: a release of the proxy undone: the new generation takes the sockets over, then it is soft-stopped
 # and removed instead of the previous one, which keeps serving on the same sockets.
+# MODE=none: the same load and no replacement, the baseline for the latencies.
 # MODE=reuseport: the fallback without -x (each generation binds its own sockets beside the previous one with
 # SO_REUSEPORT; tcp_migrate_req moves the old one's queued connections). MODE=recreate: the naive way for
 # comparison, the proxy stopped and a new one created on the ports.
@@ -52,8 +53,11 @@ PAUSE_MS=${PAUSE_MS:-100}
 HAPROXY_BASE=${HAPROXY_BASE:-twip/haproxy:bookworm}
 work=$(mktemp -d)
 
-for tool in docker wrk ab; do
+for tool in docker wrk ab curl; do
     command -v "$tool" >/dev/null || { echo "bench/proxy-handover.sh: $tool is missing" >&2; exit 1; }
+done
+for base in "$HAPROXY_BASE" twip/debian:bookworm twip/nginx:bookworm; do
+    docker image inspect "$base" >/dev/null 2>&1 || "${TWIP:-.build/debug/twip}" base
 done
 
 cleanup() {
@@ -256,7 +260,11 @@ for cycle in $(seq 1 "$CYCLES"); do
     started=$(date +%s%N)
     next=$((generation + 1))
     generation_before=$generation
-    if [ "$MODE" != recreate ]; then
+    if [ "$MODE" = none ]; then
+        sleep 2
+        switched=$(date +%s%N)
+        next=$generation
+    elif [ "$MODE" != recreate ]; then
         start_generation "$next" "$generation"
         switched=$(date +%s%N)
         if [ "$MODE" = rollback ]; then
