@@ -43,7 +43,8 @@ train: setup
 	$(TWIP) train up --wait
 	$(TWIP) train test /
 
-## bench: image sizes, the load generator against ab and wrk, twip against docker-compose, scaling under load.
+## bench: image sizes, the load generator against ab and wrk, twip against docker-compose, scaling under load,
+## the production proxy replaced under load.
 BENCH_PACKAGES := apache2-utils wrk hyperfine docker-compose bc nginx-light
 
 bench-deps:
@@ -58,6 +59,7 @@ bench: build bench-deps
 	bench/http-load.sh
 	bench/compose.sh
 	bench/scale.sh
+	bench/proxy-handover.sh
 
 install: build
 	$(SWIFT) build -c release --product twip
