@@ -99,6 +99,8 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var autoRemove: Bool?
     /// Security options such as `no-new-privileges`.
     public var securityOpt: [String]?
+    /// Namespaced kernel parameters, e.g. `net.ipv4.tcp_migrate_req`.
+    public var sysctls: [String: String]?
 
     /// Creates an empty host config.
     public init() {}
@@ -118,6 +120,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case links = "Links"
         case autoRemove = "AutoRemove"
         case securityOpt = "SecurityOpt"
+        case sysctls = "Sysctls"
     }
 }
 

@@ -27,7 +27,8 @@ public struct ContainerBackend: Backend {
 
     public func observe(imageReferences: [String]) async throws -> ObservedState {
         let filter = Filters.labels([names.labelFilter])
-        let containers = try await client.listContainers(all: true, filters: filter).compactMap(ObservedContainer.init)
+        let all = try await client.listContainers(all: true, filters: filter).compactMap(ObservedContainer.init)
+        let containers = all.filter { !$0.isHolder }
         let networks = try await client.listNetworks(filters: filter).map(\.name)
         let volumes = try await client.listVolumes(filters: filter).map(\.name)
         var images: [String: String] = [:]
@@ -38,8 +39,10 @@ public struct ContainerBackend: Backend {
                 continue
             }
         }
-        return ObservedState(
+        var state = ObservedState(
             containers: containers, networks: Set(networks), volumes: Set(volumes), images: images)
+        state.holders = all.filter(\.isHolder)
+        return state
     }
 
     public func snapshot(of container: String) async throws -> ContainerSnapshot {
@@ -81,10 +84,18 @@ public struct ContainerBackend: Backend {
         case .createReplacement(let name, let replica, let container):
             try await create(service: name, replica: replica, container: container)
         case .stop(let container):
-            try await client.stopContainer(container.id, timeout: stopTimeout(of: container.service))
+            try await client.stopContainer(container.id, timeout: stopTimeout(of: container))
             report(.stopped(container.name))
         case .removeIfPresent(let name):
             do {
+                // Stopped with its own stop signal first: connections it accepted are answered.
+                let inspect = try await client.inspectContainer(name)
+                let labels = inspect.config?.labels ?? [:]
+                let grace =
+                    stack.service(named: labels[TwipLabel.service] ?? "")?.stopGracePeriod
+                    .map { Int($0.components.seconds) } ?? 10
+                try await client.stopContainer(
+                    name, timeout: labels[TwipLabel.runtime] == nil ? grace : max(grace, 40))
                 try await client.removeContainer(name, force: true)
                 report(.removed(name, cause: step.cause))
             } catch let error as EngineError where error.isNotFound {
@@ -107,12 +118,12 @@ public struct ContainerBackend: Backend {
             try await proxies.sync { try await observeContainers() }
         case .remove(let container):
             if container.state.isUp {
-                try await client.stopContainer(container.id, timeout: stopTimeout(of: container.service))
+                try await client.stopContainer(container.id, timeout: stopTimeout(of: container))
             }
             try await client.removeContainer(container.id, force: true)
             report(.removed(container.name, cause: step.cause))
         case .restart(let container):
-            try await client.restartContainer(container.id, timeout: stopTimeout(of: container.service))
+            try await client.restartContainer(container.id, timeout: stopTimeout(of: container))
             report(.restarted(container.name))
         case .removeNetwork(let network):
             try await client.removeNetwork(network)
@@ -128,6 +139,10 @@ public struct ContainerBackend: Backend {
     /// Creates, connects, prepares (a proxy gets its backends file) and starts one replica's container.
     func create(service name: String, replica: Int, container: String) async throws {
         guard let service = stack.service(named: name) else { return }
+        if Planner.handsOver(service, proxies: proxies.roles) {
+            try await createGeneration(of: service, replica: replica, container: container)
+            return
+        }
         let created = try await client.createContainer(
             name: container, config: blueprint.containerConfig(for: service, replica: replica))
         // The create body joins the first network; the engine takes the others one by one before the start.
@@ -140,6 +155,69 @@ public struct ContainerBackend: Backend {
         report(.started(container))
     }
 
+    /// Starts a proxy generation in the holder's network namespace, taking the listening sockets of the generation
+    /// serving now, and returns once its own runtime API answers (its health check may be answered by the other).
+    func createGeneration(of service: Service, replica: Int, container: String) async throws {
+        let volume = names.handoverVolume(service: service.name)
+        if try await client.listVolumes(filters: .labels([names.labelFilter])).contains(where: { $0.name == volume })
+            == false
+        {
+            try await client.createVolume(name: volume, labels: [TwipLabel.environment: names.environment])
+        }
+        let holder = try await ensureHolder(of: service)
+        var previous: ObservedContainer?
+        for generation in try await observeContainers()
+        where generation.service == service.name && generation.state.isUp {
+            let inspect = try await client.inspectContainer(generation.id)
+            let inHolder = inspect.hostConfig?.networkMode == "container:\(holder.id)"
+            if generation.runtime == nil || !inHolder || (inspect.state?.startedAt ?? "") < holder.startedAt {
+                // Holding the ports itself (made before holders), or stuck in a namespace that is gone: it cannot
+                // hand over; it goes first (the one time a proxy change costs refused connections).
+                try await client.stopContainer(generation.id, timeout: stopTimeout(of: generation))
+                try await client.removeContainer(generation.id, force: true)
+                report(.removed(generation.name, cause: .replaced(.configChanged)))
+                continue
+            }
+            previous = generation
+        }
+        let port = previous?.runtime?.hasSuffix(":9999") == true ? 9998 : 9999
+        let config = blueprint.generationConfig(
+            for: service, replica: replica, holderID: holder.id, socket: "/run/twip-proxy/\(container).sock",
+            runtimePort: port, previous: previous.map { "/run/twip-proxy/\($0.name).sock" })
+        let created = try await client.createContainer(name: container, config: config)
+        try await proxies.prepare(created.id, service: service.name, observed: try await observeContainers())
+        try await client.startContainer(created.id)
+        let runtime = HAProxyRuntime(client: client, container: created.id, endpoint: "127.0.0.1:\(port)")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? await runtime.send("show info"))?.contains("Pid:") != true {
+            guard ContinuousClock.now < deadline else {
+                throw DeploymentError.notReady(container: container, state: "its runtime API did not answer in 30 s")
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        report(.started(container))
+    }
+
+    /// The holder of a handing-over proxy, created or started when it is not running.
+    func ensureHolder(of service: Service) async throws -> (id: String, startedAt: String) {
+        let name = names.holder(service: service.name)
+        do {
+            let inspect = try await client.inspectContainer(name)
+            if inspect.state?.running != true {
+                try await client.startContainer(inspect.id)
+                report(.started(name))
+                return (inspect.id, try await client.inspectContainer(inspect.id).state?.startedAt ?? "")
+            }
+            return (inspect.id, inspect.state?.startedAt ?? "")
+        } catch let error as EngineError where error.isNotFound {
+            let created = try await client.createContainer(
+                name: name, config: blueprint.holderConfig(for: service, image: names.imageReference(for: service)))
+            try await client.startContainer(created.id)
+            report(.started(name))
+            return (created.id, try await client.inspectContainer(created.id).state?.startedAt ?? "")
+        }
+    }
+
     /// `repository` and `tag` of an image reference (`host:5000/name:tag` → `host:5000/name`, `tag`).
     static func split(_ reference: String) -> (repository: String, tag: String) {
         guard let colon = reference.lastIndex(of: ":"), !reference[colon...].contains("/") else {
@@ -148,14 +226,16 @@ public struct ContainerBackend: Backend {
         return (String(reference[..<colon]), String(reference[reference.index(after: colon)...]))
     }
 
-    /// Seconds a container of `service` gets to stop before it is killed: its `stop_grace_period`, else 10.
-    func stopTimeout(of service: String) -> Int {
-        stack.service(named: service)?.stopGracePeriod.map { Int($0.components.seconds) } ?? 10
+    /// Seconds a container gets to stop before it is killed: its service's `stop_grace_period`, else 10; a proxy
+    /// generation at least 40, as long as HAProxy's soft stop may take (hard-stop-after).
+    func stopTimeout(of container: ObservedContainer) -> Int {
+        let grace = stack.service(named: container.service)?.stopGracePeriod.map { Int($0.components.seconds) } ?? 10
+        return container.runtime == nil ? grace : max(grace, 40)
     }
 
     func observeContainers() async throws -> [ObservedContainer] {
         try await client.listContainers(all: true, filters: .labels([names.labelFilter]))
-            .compactMap(ObservedContainer.init)
+            .compactMap(ObservedContainer.init).filter { !$0.isHolder }
     }
 
     // MARK: - Logs
@@ -217,6 +297,8 @@ extension ObservedContainer {
             configHash: labels[TwipLabel.configHash] ?? "", imageID: summary.imageID ?? "",
             image: summary.image ?? "", state: State(rawValue: summary.state ?? "") ?? .exited,
             health: Health(status: summary.status), ports: ports, addresses: addresses)
+        runtime = labels[TwipLabel.runtime]
+        isHolder = labels[TwipLabel.role] == "holder"
     }
 }
 

@@ -8,6 +8,10 @@ public enum TwipLabel {
     public static let replica = "io.twip.replica"
     public static let configHash = "io.twip.config-hash"
     public static let base = "io.twip.base"
+    /// `holder` on the container that owns a handing-over proxy's network namespace and ports.
+    public static let role = "io.twip.role"
+    /// `HOST:PORT` of a proxy generation's runtime API inside its container.
+    public static let runtime = "io.twip.proxy.runtime"
 }
 
 /// How the objects of one environment are named on the engine.
@@ -26,6 +30,16 @@ public struct EnvironmentNames: Sendable, Hashable {
     /// `ENV_NAME`, the engine name of a network declared in the stack (or the implicit `default`).
     public func network(_ name: String) -> String {
         "\(environment)_\(name)"
+    }
+
+    /// `ENV-SERVICE-holder`, the container that owns a handing-over proxy's network namespace and published ports.
+    public func holder(service: String) -> String {
+        "\(environment)-\(service)-holder"
+    }
+
+    /// `ENV_SERVICE-handover`, the volume where a proxy's generations find each other's handover sockets.
+    public func handoverVolume(service: String) -> String {
+        "\(environment)_\(service)-handover"
     }
 
     /// `ENV_NAME`, the engine name of a named volume declared in the stack.

@@ -130,3 +130,58 @@ public struct ReplicaBlueprint: Sendable {
         return values.filter { seen.insert($0).inserted }
     }
 }
+
+extension ReplicaBlueprint {
+    /// The holder of a handing-over proxy: owns the network namespace (the service's networks and aliases) and the
+    /// published ports, runs a shell that only sleeps, and is never replaced; each proxy generation joins it.
+    public func holderConfig(for service: Service, image: String) -> ContainerConfig {
+        let replica = containerConfig(for: service, replica: 1)
+        var config = ContainerConfig(image: image)
+        config.cmd = ["busybox", "sh", "-c", "trap 'exit 0' TERM INT; while :; do busybox sleep 3600 & wait $!; done"]
+        config.entrypoint = []
+        config.hostname = names.holder(service: service.name)
+        config.exposedPorts = replica.exposedPorts
+        config.healthcheck = HealthConfig(test: ["NONE"])
+        config.labels = [
+            TwipLabel.environment: names.environment, TwipLabel.service: service.name, TwipLabel.role: "holder",
+        ]
+        var host = HostConfig()
+        host.portBindings = replica.hostConfig?.portBindings
+        host.networkMode = replica.hostConfig?.networkMode
+        host.restartPolicy = DockerEngine.RestartPolicy(name: "unless-stopped")
+        // A connection queued on a listener that closes moves to another listener of the same port.
+        host.sysctls = ["net.ipv4.tcp_migrate_req": "1"]
+        host.securityOpt = ["no-new-privileges"]
+        config.hostConfig = host
+        config.networkingConfig = replica.networkingConfig
+        return config
+    }
+
+    /// One generation of a handing-over proxy: the replica's body in the holder's network namespace, its handover
+    /// socket and runtime port its own, taking the listeners of `previous` (a socket path) when there is one.
+    public func generationConfig(
+        for service: Service, replica: Int, holderID: String, socket: String, runtimePort: Int, previous: String?
+    ) -> ContainerConfig {
+        var config = containerConfig(for: service, replica: replica)
+        // The engine refuses these beside `container:` networking: the holder has them.
+        config.exposedPorts = nil
+        config.hostname = nil
+        config.networkingConfig = nil
+        config.hostConfig?.portBindings = nil
+        config.hostConfig?.networkMode = "container:\(holderID)"
+        let mounts = config.hostConfig?.mounts ?? []
+        config.hostConfig?.mounts =
+            mounts + [
+                DockerEngine.Mount(
+                    type: "volume", source: names.handoverVolume(service: service.name), target: "/run/twip-proxy")
+            ]
+        config.env =
+            (config.env ?? [])
+            + ["TWIP_HANDOVER_SOCKET=\(socket)", "TWIP_RUNTIME_PORT=\(runtimePort)"]
+            + (previous.map { ["TWIP_PREVIOUS_SOCKET=\($0)"] } ?? [])
+        config.labels?[TwipLabel.runtime] = "127.0.0.1:\(runtimePort)"
+        // Soft-stopping HAProxy lets in-flight requests finish (hard-stop-after bounds them).
+        config.stopTimeout = 40
+        return config
+    }
+}

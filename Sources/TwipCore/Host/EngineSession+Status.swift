@@ -27,7 +27,7 @@ extension EngineSession {
     /// Every twip environment on the engine, read with the stacks under `stacksDirectory` when they exist.
     public func status(stacksDirectory: String = "stacks") async throws -> [EnvironmentStatus] {
         let containers = try await client.listContainers(all: true, filters: .labels([TwipLabel.environment]))
-            .compactMap(ObservedContainer.init)
+            .compactMap(ObservedContainer.init).filter { !$0.isHolder }
         var result: [EnvironmentStatus] = []
         for (environment, own) in Dictionary(grouping: containers, by: \.environment).sorted(by: { $0.key < $1.key }) {
             let path = "\(stacksDirectory)/\(environment).yml"

@@ -146,15 +146,17 @@ extension Planner {
         -> [Step]
     {
         let proxied = isProxied(service.name)
+        let handover = handsOver(service)
         let config = service.deploy.updateConfig
-        let sideBySide = service.singleReplicaReason == nil
+        let sideBySide = service.singleReplicaReason == nil || handover
+        let hitless = proxied || handover
         var order: UpdateOrder =
-            config?.order.flatMap { UpdateOrder(rawValue: $0.rawValue) } ?? (proxied ? .startFirst : .stopFirst)
+            config?.order.flatMap { UpdateOrder(rawValue: $0.rawValue) } ?? (hitless ? .startFirst : .stopFirst)
         if !sideBySide { order = .stopFirst }
         let action =
             config?.failureAction.flatMap { UpdateFailureAction(rawValue: $0.rawValue) }
-            ?? (proxied ? .rollback : .pause)
-        let monitor = config?.monitor ?? (proxied ? .seconds(5) : .zero)
+            ?? (hitless ? .rollback : .pause)
+        let monitor = config?.monitor ?? (hitless ? .seconds(5) : .zero)
         let size = (config?.parallelism ?? 1) == 0 ? changed.count : max(1, config?.parallelism ?? 1)
         let token = replacementToken(configHash: configHash(for: service), imageID: imageID ?? "")
 
@@ -189,12 +191,15 @@ extension Planner {
             let undoCause = Cause.rolledBack
             let removals = news.map { Step(.removeIfPresent($0), undoCause) }
             let restarts = olds.map { Step(.start($0), undoCause) }
+            // A proxy generation hands over: the old one listens again before the new one leaves.
             let undo =
-                (proxied ? [Step(.leaveProxies(news), undoCause), Step(.drain, undoCause)] : [])
-                + [removals.count == 1 ? removals[0] : Step(.together(removals.map { [$0] }), undoCause)]
-                + [restarts.count == 1 ? restarts[0] : Step(.together(restarts.map { [$0] }), undoCause)]
-                + [Step(.waitUntilReady(olds.map(\.name)), undoCause)]
-                + (proxied ? [Step(.rejoinProxies(olds.map(\.name)), .proxyFollows)] : [])
+                handover
+                ? restarts + [Step(.waitUntilReady(olds.map(\.name)), undoCause)] + removals
+                : (proxied ? [Step(.leaveProxies(news), undoCause), Step(.drain, undoCause)] : [])
+                    + [removals.count == 1 ? removals[0] : Step(.together(removals.map { [$0] }), undoCause)]
+                    + [restarts.count == 1 ? restarts[0] : Step(.together(restarts.map { [$0] }), undoCause)]
+                    + [Step(.waitUntilReady(olds.map(\.name)), undoCause)]
+                    + (proxied ? [Step(.rejoinProxies(olds.map(\.name)), .proxyFollows)] : [])
             batches.append(
                 Release.Batch(
                     steps: (order == .startFirst ? launch + leave : leave + launch) + watch, undo: undo,
@@ -248,6 +253,7 @@ extension Planner {
         } else if !removals.isEmpty {
             plan.steps.append(Step(.together(removals), .down))
         }
+        plan.steps += observed.holders.map { Step(.remove($0), .down) }
         plan.steps += observed.networks.sorted().map { Step(.removeNetwork($0), .down) }
         if volumes { plan.steps += observed.volumes.sorted().map { Step(.removeVolume($0), .down) } }
         return plan

@@ -19,6 +19,16 @@ public struct Planner: Sendable {
         self.processEnvironment = processEnvironment
     }
 
+    /// Whether `service` is an HAProxy proxy whose generations hand their listening sockets over to the next one
+    /// (one replica; a holder container owns its ports), so that replacing it closes no connection.
+    public func handsOver(_ service: Service) -> Bool { Self.handsOver(service, proxies: proxies) }
+
+    /// The rule behind `handsOver(_:)`, for the backend too.
+    public static func handsOver(_ service: Service, proxies: [ProxyRole]) -> Bool {
+        service.replicas == 1
+            && proxies.contains { $0.service == service.name && $0.kind == .haproxy && $0.runtime != nil }
+    }
+
     /// Whether some proxy sends traffic to `service`.
     public func isProxied(_ service: String) -> Bool {
         proxies.contains { $0.backends.contains { $0.service == service } }

@@ -2,6 +2,8 @@
 /// the stack's references point at. Labels and health are parsed once, here; everything after works on typed values.
 public struct ObservedState: Sendable, Hashable {
     public var containers: [ObservedContainer]
+    /// Containers that own a handing-over proxy's network namespace and ports (not replicas).
+    public var holders: [ObservedContainer] = []
     /// Engine names of the environment's networks.
     public var networks: Set<String>
     /// Engine names of the environment's volumes.
@@ -76,6 +78,10 @@ public struct ObservedContainer: Sendable, Hashable {
     public var health: Health
     /// Published and exposed ports, as `ps` shows them.
     public var ports: [PortMapping]
+    /// `HOST:PORT` of its HAProxy runtime API when it is a proxy generation that says so.
+    public var runtime: String?
+    /// Whether it holds a proxy's network namespace and ports rather than being a replica.
+    public var isHolder = false
     /// The container's address on each network (engine name -> IPv4 address).
     public var addresses: [String: String]
 
