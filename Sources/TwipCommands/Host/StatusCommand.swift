@@ -48,7 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
             }) {
                 let path = "stacks/\(environment).yml"
                 let stack = try? StackLoader().load(path: path).stack
-                let roles = stack.map { ProxyRole.roles(in: $0).roles } ?? []
+                let roles = stack.map { ProxyRole.roles(in: $0) } ?? []
                 var names = Set(containers.map(\.service))
                 names.formUnion(stack?.services.map(\.name) ?? [])
                 var services: [ServiceStatus] = []
