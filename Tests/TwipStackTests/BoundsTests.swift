@@ -138,7 +138,8 @@ import TwipYAML
             _ = try StackLoader(environment: [:]).load(path: stack, displayPath: "big.yml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.problems.map(\.description) == ["big.yml: cannot read stack file: it is larger than 4 MiB"])
+            #expect(
+                error.problems.map(\.description) == ["big.yml:1:1: cannot read stack file: it is larger than 4 MiB"])
         }
         let found = problems("services:\n  web:\n    image: x\n    env_file: \(env)\n")
         #expect(

@@ -188,6 +188,8 @@ final class StackDecoder {
             default: break
             }
         }
+        // `- A=1` then `- A=2`: the later one wins, as with env files, so every name appears once.
+        explicitEnvironment = Self.lastOfEachName(explicitEnvironment)
         let explicitNames = Set(explicitEnvironment.map(\.name))
         service.environment = fileEnvironment.filter { !explicitNames.contains($0.name) } + explicitEnvironment
         if service.image == nil && service.build == nil {
@@ -264,25 +266,19 @@ final class StackDecoder {
         }
         var paths: [String] = []
         var variables: [EnvironmentVariable] = []
-        var positions: [String: Int] = [:]
         for (itemNode, itemPath, file, required) in items {
             let resolved = context.resolvePath(file)
             paths.append(resolved)
             switch readEnvFile(resolved) {
             case .success(let pairs):
-                for (name, value) in pairs {
-                    positions[name] = variables.count
-                    variables.append(EnvironmentVariable(name: name, value: value))
-                }
+                variables += pairs.map { EnvironmentVariable(name: $0.0, value: $0.1) }
             case .failure(let error):
                 if required || !error.isMissing {
                     context.report(itemNode, itemPath, "cannot read env file \(resolved): \(error.message)")
                 }
             }
         }
-        // A later file's variable replaces an earlier one's and takes its place at the end, in linear time.
-        let merged = variables.enumerated().filter { positions[$0.element.name] == $0.offset }.map(\.element)
-        return (paths, merged)
+        return (paths, Self.lastOfEachName(variables))
     }
 
     private func decodePorts(_ node: Node, _ path: String, site: inout Site) -> [PortMapping] {
@@ -586,6 +582,13 @@ final class StackDecoder {
             }
         }
         return check
+    }
+
+    /// Each name once, with its last value, in the order of the last occurrences (linear time).
+    static func lastOfEachName(_ variables: [EnvironmentVariable]) -> [EnvironmentVariable] {
+        var last: [String: Int] = [:]
+        for (index, variable) in variables.enumerated() { last[variable.name] = index }
+        return variables.enumerated().filter { last[$0.element.name] == $0.offset }.map(\.element)
     }
 
     /// What is wrong with a health check's test list, the way the engine would refuse it; nil when it is fine.

@@ -20,8 +20,10 @@ public struct StackLoader: Sendable {
         case .success(let b): bytes = b
         case .failure(let error):
             throw StackErrors(problems: [
+                // A file that is there but refused (too large, a device) is reported at its start.
                 StackProblem(
-                    file: display, line: 0, column: 0, path: "", message: "cannot read stack file: \(error.message)")
+                    file: display, line: error.isMissing ? 0 : 1, column: error.isMissing ? 0 : 1, path: "",
+                    message: "cannot read stack file: \(error.message)")
             ])
         }
         return try load(bytes: bytes, absolutePath: absolute, displayPath: display)
