@@ -40,6 +40,7 @@ struct TreeBuilder {
     private var anchors: [String: Built] = [:]
     private var expandedNodes = 0
     private var expandedBytes = 0
+    private var nodes = 0
     private var documents = 0
     /// The root node of the document; nil while none has been read or when the stream is empty.
     private(set) var document: Node?
@@ -76,6 +77,7 @@ struct TreeBuilder {
         case .alias(let name, let mark):
             try alias(name, at: mark)
         case .scalar(let text, let style, let properties, let mark):
+            try count(1, at: mark)
             let built = Built(
                 node: Node(.scalar(text, style), mark: mark, tag: properties.tag), count: 1, height: 0,
                 bytes: text.utf8.count)
@@ -108,6 +110,7 @@ struct TreeBuilder {
         if stack.count + anchored.height > limits.maxDepth {
             throw depthError(at: mark)
         }
+        try count(anchored.count, at: mark)
         var node = anchored.node
         node.mark = mark
         try attach(Built(node: node, count: anchored.count, height: anchored.height, bytes: anchored.bytes))
@@ -120,6 +123,7 @@ struct TreeBuilder {
         if stack.count + 1 > limits.maxDepth {
             throw depthError(at: mark)
         }
+        try count(1, at: mark)
         stack.append(Open(isMapping: isMapping, mark: mark, properties: properties, path: currentPath))
     }
 
@@ -133,6 +137,13 @@ struct TreeBuilder {
             height: done.childHeight + 1, bytes: done.bytes)
         remember(built, as: done.properties.anchor)
         try attach(built)
+    }
+
+    private mutating func count(_ added: Int, at mark: Mark) throws(YAMLError) {
+        nodes += added
+        if nodes > limits.maxNodes {
+            throw error(at: mark, "the document has more than \(limits.maxNodes) values, keys and collections")
+        }
     }
 
     private mutating func remember(_ built: Built, as anchor: String?) {

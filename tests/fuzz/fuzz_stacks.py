@@ -311,8 +311,9 @@ def check(binary, data, workdir):
             if not m or int(m.group(1)) < 1 or int(m.group(2)) < 1:
                 found.append(("nolocation", line[:300]))
                 break
-    # The normalized output expands aliases and merges, so it may outgrow the 4 MiB a stack file may have.
-    if code == 0 and not found and len(stdout) <= 4 << 20:
+    # The normalized output expands aliases, merges and short syntax, so a stack close to the limits (4 MiB, 100000
+    # nodes) may have a normalized form beyond them; the round trip is checked on stacks well within them.
+    if code == 0 and not found and len(stdout) <= 4 << 20 and stdout.count(b"\n") <= 40000:
         again = os.path.join(workdir, "normalized.yml")
         with open(again, "wb") as f:
             f.write(stdout)
