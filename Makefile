@@ -60,7 +60,7 @@ install: build
 	install -m 0755 .build/release/twip /usr/local/bin/twip
 
 ## fuzz: mutate the stacks and run `twip -f CASE config` on each for FUZZ_SECONDS (exit 0 or 2 only, never a signal,
-## under 10 s and 512 MB, FILE:LINE:COL on every error); failing inputs land in tests/fuzz/failures/.
+## under 10 s of CPU time and 512 MB, FILE:LINE:COL on every error); failing inputs land in tests/fuzz/failures/.
 FUZZ_SECONDS ?= 300
 FUZZ_SEED ?=
 FUZZ_JOBS ?= 2

@@ -22,4 +22,17 @@ import TwipStack
         let found = problems(String(repeating: "#", count: (4 << 20) + 1))
         #expect(found == ["stacks/test.yml:1:1: the stack is larger than 4 MiB"])
     }
+
+    /// seed 3, cases 588, 643 and 836: 60000 services, or a chain of 30000, took over 10 s to load and print in a
+    /// debug build; a document now holds at most 100000 nodes, refused at the node that crosses the limit.
+    @Test func tensOfThousandsOfServicesAreRefusedAtTheNodeThatCrossesTheLimit() {
+        var yaml = "services:\n"
+        for index in 0..<30_000 { yaml += "  s\(index):\n    image: x\n    depends_on: [s\(index + 1)]\n" }
+        let clock = ContinuousClock()
+        var found: [String] = []
+        let elapsed = clock.measure { found = problems(yaml) }
+        #expect(found.count == 1)
+        #expect(found.first?.contains(": the document has more than 100000 values, keys and collections") == true)
+        #expect(elapsed < .seconds(5), "\(elapsed)")
+    }
 }

@@ -215,7 +215,7 @@ public struct PortMapping: Sendable, Equatable {
 }
 
 /// One `expose` entry: a port or a range of consecutive ports, with a protocol when one was written.
-public struct ExposedPorts: Sendable, Equatable {
+public struct ExposedPorts: Sendable, Equatable, CustomStringConvertible {
     public var ports: ClosedRange<Int>
     /// `tcp`, `udp` or `sctp` as written; nil means tcp.
     public var `protocol`: String?
