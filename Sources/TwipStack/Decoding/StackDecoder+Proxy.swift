@@ -25,8 +25,7 @@ extension StackDecoder {
         }
 
         let configPath = fields["config"]?.stackScalarText
-        if let configPath, configPath.hasPrefix("/"), !configPath.containsControlCharacter {
-        } else {
+        if !(configPath.map { $0.hasPrefix("/") && !$0.containsControlCharacter } ?? false) {
             valid = false
             context.report(
                 fields["config"] ?? node, joinPath(path, "config"),
