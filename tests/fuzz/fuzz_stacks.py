@@ -240,10 +240,47 @@ def special_files(rng, data, corpus):
     return f"services:\n  web:\n    image: x\n    env_file: {target}\n".encode()
 
 
+def random_stack(rng, data, corpus):
+    """A stack written from scratch: a few services with random known keys, long and short syntax, a proxy."""
+    names = [f"s{i}" for i in range(rng.randint(1, 5))]
+
+    def value(depth=0):
+        kind = rng.random()
+        if depth < 2 and kind < 0.15:
+            return "[" + ", ".join(value(depth + 1) for _ in range(rng.randint(0, 3))) + "]"
+        if depth < 2 and kind < 0.3:
+            keys = ["target", "published", "host_ip", "protocol", "mode", "test", "interval", "timeout", "retries",
+                    "condition", "replicas", "resources", "limits", "cpus", "memory", "kind", "config", "runtime",
+                    "backends", "port", "health", "sticky", rng.choice(names)]
+            return "{" + ", ".join(f"{rng.choice(keys)}: {value(depth + 1)}" for _ in range(rng.randint(0, 3))) + "}"
+        if kind < 0.45:
+            return rng.choice(names)
+        return scalar(rng)
+
+    lines = ["services:"]
+    for name in names:
+        lines.append(f"  {name}:")
+        lines.append(f"    image: {rng.choice(['x', 'nginx:1.25', 'localhost:5000/a/b', scalar(rng)])}")
+        for key in rng.sample(SERVICE_KEYS, rng.randint(0, 6)):
+            if key == "image":
+                continue
+            if key == "x-twip-proxy" and rng.random() < 0.7:
+                backend = rng.choice(names)
+                lines.append("    x-twip-proxy:")
+                lines.append(f"      kind: {rng.choice(['haproxy', 'nginx', value()])}")
+                lines.append(f"      config: {rng.choice(['/etc/x.cfg', value()])}")
+                if rng.random() < 0.5:
+                    lines.append(f"      runtime: {rng.choice(['127.0.0.1:9999', value()])}")
+                lines.append(f"      backends: {{{backend}: {{port: {rng.choice(['80', value()])}, health: {rng.choice(['/health', value()])}, sticky: {rng.choice(['true', value()])}}}}}")
+            else:
+                lines.append(f"    {key}: {value()}")
+    return ("\n".join(lines) + "\n").encode()
+
+
 MUTATORS = [
     (flip_bytes, 12), (random_bytes, 12), (truncate, 6), (splice, 6), (duplicate_lines, 4), (replace_values, 20),
     (inject_keys, 16), (deep_nesting, 3), (huge_scalar, 2), (huge_key_counts, 2), (alias_games, 3), (encodings, 4),
-    (interpolation_edges, 6), (special_files, 1),
+    (interpolation_edges, 6), (special_files, 1), (random_stack, 12),
 ]
 
 
