@@ -4,7 +4,7 @@ TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk chromium \
 	docker-registry curl openssl socat openssh-client openssh-server
 
-.PHONY: setup deps build data test e2e faults train install bench bench-deps
+.PHONY: setup deps build data test e2e faults train install bench bench-deps fuzz
 
 ## setup: install what building twip needs, build it, then let `twip setup` start the Docker engine.
 setup: deps build data
@@ -64,3 +64,13 @@ bench: build bench-deps
 install: build
 	$(SWIFT) build -c release --product twip
 	install -m 0755 .build/release/twip /usr/local/bin/twip
+
+## fuzz: mutate the stacks and run `twip -f CASE config` on each for FUZZ_SECONDS (exit 0 or 2 only, never a signal,
+## under 10 s of CPU time and 512 MB, FILE:LINE:COL on every error); failing inputs land in tests/fuzz/failures/.
+FUZZ_SECONDS ?= 300
+FUZZ_SEED ?=
+FUZZ_JOBS ?= 2
+
+fuzz: build
+	python3 tests/fuzz/fuzz_stacks.py --binary $(TWIP) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))

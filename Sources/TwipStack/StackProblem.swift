@@ -17,11 +17,33 @@ public struct StackProblem: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// `FILE:LINE:COL: path: message`, leaving out the parts that are not known.
+    ///
+    /// Always one line: control characters from the file (a newline in a quoted value) are shown escaped.
     public var description: String {
         var text = file
         if line > 0 { text += ":\(line):\(column)" }
         if !path.isEmpty { text += ": \(path)" }
-        return text + ": " + message
+        return Self.oneLine(text + ": " + message)
+    }
+
+    /// `text` with line breaks and other control characters written as `\n`, `\t` or `\u{7F}`.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }
 

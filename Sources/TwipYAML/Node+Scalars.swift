@@ -122,6 +122,8 @@ extension Node {
 
     /// Resolves untagged plain text by the YAML 1.2 core schema.
     static func resolvePlain(_ text: String) -> ScalarValue {
+        // Most text starts with a letter no null, boolean or number starts with: no need to try each form.
+        if let first = text.utf8.first, isLetterStartingOnlyStrings(first) { return .string(text) }
         if coreNulls.contains(text) { return .null }
         if let value = coreBool(text) { return .bool(value) }
         if let value = coreInt(text) { return .int(value) }
@@ -132,6 +134,13 @@ extension Node {
     }
 
     static let coreNulls: Set<String> = ["", "~", "null", "Null", "NULL"]
+
+    /// An ASCII letter other than the first letters of `null`, `true` and `false` in any capitalization.
+    private static func isLetterStartingOnlyStrings(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20
+        return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && lower != UInt8(ascii: "n")
+            && lower != UInt8(ascii: "t") && lower != UInt8(ascii: "f")
+    }
 
     static func coreBool(_ text: String) -> Bool? {
         switch text {

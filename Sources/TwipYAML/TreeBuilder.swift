@@ -8,6 +8,8 @@ struct TreeBuilder {
         var node: Node
         var count: Int
         var height: Int
+        /// The bytes of the scalars (keys included) it holds, what an alias to it copies.
+        var bytes: Int
     }
 
     /// What a mapping has collected so far: an explicit key/value or the mappings a `<<` key merges in.
@@ -23,6 +25,7 @@ struct TreeBuilder {
         var properties: Event.Properties
         var path: String
         var count = 1
+        var bytes = 0
         var childHeight = 0
         var items: [Node] = []
         var entries: [Entry] = []
@@ -36,6 +39,8 @@ struct TreeBuilder {
     private var stack: [Open] = []
     private var anchors: [String: Built] = [:]
     private var expandedNodes = 0
+    private var expandedBytes = 0
+    private var nodes = 0
     private var documents = 0
     /// The root node of the document; nil while none has been read or when the stream is empty.
     private(set) var document: Node?
@@ -72,7 +77,10 @@ struct TreeBuilder {
         case .alias(let name, let mark):
             try alias(name, at: mark)
         case .scalar(let text, let style, let properties, let mark):
-            let built = Built(node: Node(.scalar(text, style), mark: mark, tag: properties.tag), count: 1, height: 0)
+            try count(1, at: mark)
+            let built = Built(
+                node: Node(.scalar(text, style), mark: mark, tag: properties.tag), count: 1, height: 0,
+                bytes: text.utf8.count)
             remember(built, as: properties.anchor)
             try attach(built)
         case .sequenceStart(let properties, let mark):
@@ -93,12 +101,19 @@ struct TreeBuilder {
         if expandedNodes > limits.maxAliasExpansion {
             throw error(at: mark, "alias expansion exceeds \(limits.maxAliasExpansion) nodes")
         }
+        expandedBytes += anchored.bytes
+        if expandedBytes > limits.maxAliasExpansionBytes {
+            throw error(
+                at: mark,
+                "alias expansion exceeds \(FileBytes.describe(bytes: limits.maxAliasExpansionBytes)) of text")
+        }
         if stack.count + anchored.height > limits.maxDepth {
             throw depthError(at: mark)
         }
+        try count(anchored.count, at: mark)
         var node = anchored.node
         node.mark = mark
-        try attach(Built(node: node, count: anchored.count, height: anchored.height))
+        try attach(Built(node: node, count: anchored.count, height: anchored.height, bytes: anchored.bytes))
     }
 
     private mutating func open(isMapping: Bool, _ properties: Event.Properties, at mark: Mark) throws(YAMLError) {
@@ -108,6 +123,7 @@ struct TreeBuilder {
         if stack.count + 1 > limits.maxDepth {
             throw depthError(at: mark)
         }
+        try count(1, at: mark)
         stack.append(Open(isMapping: isMapping, mark: mark, properties: properties, path: currentPath))
     }
 
@@ -118,9 +134,16 @@ struct TreeBuilder {
         let content: Node.Content = done.isMapping ? .mapping(Self.resolveMerges(done.entries)) : .sequence(done.items)
         let built = Built(
             node: Node(content, mark: done.mark, tag: done.properties.tag), count: done.count,
-            height: done.childHeight + 1)
+            height: done.childHeight + 1, bytes: done.bytes)
         remember(built, as: done.properties.anchor)
         try attach(built)
+    }
+
+    private mutating func count(_ added: Int, at mark: Mark) throws(YAMLError) {
+        nodes += added
+        if nodes > limits.maxNodes {
+            throw error(at: mark, "the document has more than \(limits.maxNodes) values, keys and collections")
+        }
     }
 
     private mutating func remember(_ built: Built, as anchor: String?) {
@@ -137,6 +160,7 @@ struct TreeBuilder {
         }
         let top = stack.count - 1
         stack[top].count += built.count
+        stack[top].bytes += built.bytes
         stack[top].childHeight = max(stack[top].childHeight, built.height)
         guard stack[top].isMapping else {
             stack[top].items.append(built.node)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Reads YAML into a `Node` tree through libyaml.
 public enum YAML {
     /// Parses one YAML document; nil for an empty file.
@@ -19,7 +13,7 @@ public enum YAML {
         contentsOf path: String, displayName: String? = nil, limits: YAMLLimits = .init()
     ) throws(YAMLError) -> Node? {
         let name = displayName ?? path
-        let bytes = try readFile(path, displayName: name)
+        let bytes = try readFile(path, displayName: name, limit: limits.maxFileBytes)
         return try parse(bytes, file: name, limits: limits)
     }
 
@@ -36,25 +30,12 @@ public enum YAML {
         return builder.document
     }
 
-    private static func readFile(_ path: String, displayName: String) throws(YAMLError) -> [UInt8] {
-        func failure(_ action: String) -> YAMLError {
-            let reason = String(cString: strerror(errno))
-            return YAMLError(file: displayName, mark: Mark(line: 0, column: 0), message: "cannot \(action): \(reason)")
+    private static func readFile(_ path: String, displayName: String, limit: Int) throws(YAMLError) -> [UInt8] {
+        switch FileBytes.load(path, limit: limit) {
+        case .success(let bytes): return bytes
+        case .failure(let failure):
+            throw YAMLError(
+                file: displayName, mark: Mark(line: 0, column: 0), message: "cannot open the file: \(failure.message)")
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open the file") }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read the file")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
     }
 }

@@ -41,10 +41,7 @@ extension StackOptions {
         for warning in loaded.warnings {
             Terminal.standardError.write("twip: warning: \(warning.description)\n")
         }
-        let (roles, problems) = ProxyRole.roles(in: loaded.stack)
-        if !problems.isEmpty {
-            throw StackInvalid(lines: problems.map { "\(path): \($0)" })
-        }
+        let roles = ProxyRole.roles(in: loaded.stack)
         let environment = try fixed ?? EnvironmentNames.environment(forFile: path, stackName: loaded.stack.name)
         return LoadedEnvironment(stack: loaded.stack, environment: environment, proxies: roles, displayPath: path)
     }

@@ -32,7 +32,7 @@ extension EngineSession {
         for (environment, own) in Dictionary(grouping: containers, by: \.environment).sorted(by: { $0.key < $1.key }) {
             let path = "\(stacksDirectory)/\(environment).yml"
             let stack = try? StackLoader().load(path: path).stack
-            let roles = stack.map(ProxyRole.roles(in:))?.roles ?? []
+            let roles = stack.map(ProxyRole.roles(in:)) ?? []
             var names = Set(own.map(\.service))
             names.formUnion(stack?.services.map(\.name) ?? [])
             let services = names.sorted().map { name in

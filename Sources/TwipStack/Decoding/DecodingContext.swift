@@ -6,6 +6,8 @@ final class DecodingContext {
     let directory: String
     let variables: [String: String]
     private(set) var problems: [StackProblem] = []
+    /// Values already reported (their interpolation failed): problems found at them later would only repeat it.
+    var settledMarks: Set<Mark> = []
 
     init(file: String, directory: String, variables: [String: String]) {
         self.file = file
@@ -14,6 +16,9 @@ final class DecodingContext {
     }
 
     func report(_ node: Node, _ path: String, _ message: String) {
+        guard !settledMarks.contains(node.mark) else { return }
+        // A message quoting a huge value is cut, so that every problem stays a readable line.
+        let message = message.utf8.count <= 2000 ? message : String(message.prefix(1000)) + "..."
         problems.append(
             StackProblem(file: file, line: node.mark.line, column: node.mark.column, path: path, message: message))
     }
@@ -36,9 +41,9 @@ final class DecodingContext {
             }
             if key.hasPrefix("x-") { continue }
             guard known.contains(key) else {
-                var message = "unknown key \"\(key)\""
-                let best = known.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
-                if let best, best.1 <= 2 { message += "; did you mean \"\(best.0)\"?" }
+                var message = "unknown key \"\(Self.excerpt(key))\""
+                var suggestions = Suggestions(candidates: known)
+                if let best = suggestions.closest(to: key) { message += "; did you mean \"\(best)\"?" }
                 report(pair.key, joinPath(path, key), message)
                 continue
             }
@@ -65,16 +70,22 @@ final class DecodingContext {
         return text
     }
 
-    func int(_ node: Node, _ path: String, minimum: Int = 0) -> Int? {
+    func int(_ node: Node, _ path: String, minimum: Int = 0, maximum: Int? = nil) -> Int? {
         guard let text = node.stackScalarText, !node.stackIsNull else {
             typeMismatch(node, path, expected: "a number")
             return nil
         }
-        guard let value = ValueParsers.int(text), value >= minimum else {
-            report(node, path, "invalid number \"\(text)\": expected a whole number of at least \(minimum)")
+        guard let value = ValueParsers.int(text), value >= minimum, value <= maximum ?? .max else {
+            let bound = maximum.map { "from \(minimum) to \($0)" } ?? "of at least \(minimum)"
+            report(node, path, "invalid number \"\(Self.excerpt(text))\": expected a whole number \(bound)")
             return nil
         }
         return value
+    }
+
+    /// Long values are cut in messages so that one problem stays one readable line.
+    static func excerpt(_ text: String) -> String {
+        text.count <= 200 ? text : String(text.prefix(200)) + "..."
     }
 
     func bool(_ node: Node, _ path: String) -> Bool? {
@@ -85,11 +96,20 @@ final class DecodingContext {
         return value
     }
 
-    func duration(_ node: Node, _ path: String) -> Duration? {
+    /// A duration; with `minimumNonZero`, a value other than 0 must be at least that long (the engine's rule).
+    func duration(_ node: Node, _ path: String, minimumNonZero: Duration? = nil) -> Duration? {
         guard let text = string(node, path) else { return nil }
         guard let value = ValueParsers.duration(text) else {
             report(
-                node, path, "invalid duration \"\(text)\": expected a number with a unit such as 30s, 1m30s or 500ms")
+                node, path,
+                "invalid duration \"\(Self.excerpt(text))\": expected a number with a unit such as 30s, 1m30s or 500ms")
+            return nil
+        }
+        if let minimum = minimumNonZero, value != .zero, value < minimum {
+            report(
+                node, path,
+                "duration \"\(text)\" is too short: the engine needs 0 (its default) or at least \(ValueParsers.format(minimum))"
+            )
             return nil
         }
         return value
@@ -99,17 +119,27 @@ final class DecodingContext {
         guard let text = string(node, path) else { return nil }
         guard let value = ValueParsers.size(text) else {
             report(
-                node, path, "invalid size \"\(text)\": expected bytes or a number with a unit such as 512m, 1g or 1024k"
+                node, path,
+                "invalid size \"\(Self.excerpt(text))\": expected bytes or a number with a unit such as 512m, 1g or 1024k"
             )
             return nil
         }
         return value
     }
 
+    /// The most CPUs a service may ask for; also keeps the engine's nano-CPU count far from overflowing.
+    static let maximumCPUs = 1024.0
+
     func cpus(_ node: Node, _ path: String) -> Double? {
         guard let text = string(node, path) else { return nil }
         guard let value = ValueParsers.cpus(text) else {
-            report(node, path, "invalid cpus \"\(text)\": expected a positive decimal number such as 0.5 or 2")
+            report(
+                node, path,
+                "invalid cpus \"\(Self.excerpt(text))\": expected a positive decimal number such as 0.5 or 2")
+            return nil
+        }
+        guard value >= 0.01, value <= Self.maximumCPUs else {
+            report(node, path, "invalid cpus \"\(text)\": expected a number from 0.01 to \(Int(Self.maximumCPUs))")
             return nil
         }
         return value

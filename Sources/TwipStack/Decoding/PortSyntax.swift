@@ -1,7 +1,7 @@
 /// The short port syntax `[ip:][host:]container[/proto]`, with ranges such as `8000-8001:80-81`.
 enum PortSyntax {
-    /// The ports a short-form entry stands for, or a message saying what is wrong with it.
-    static func parse(_ text: String) -> Result<[Port], PortSyntaxError> {
+    /// The mapping a short-form entry stands for, or a message saying what is wrong with it.
+    static func parse(_ text: String) -> Result<PortMapping, PortSyntaxError> {
         var spec = Substring(text.trimmingSpaces)
         var proto = "tcp"
         if let slash = spec.lastIndex(of: "/") {
@@ -28,11 +28,14 @@ enum PortSyntax {
         }
         guard parts.count == 1 || parts.count == 2 else { return .failure(.init("too many colons")) }
         if hostIP?.isEmpty == true { hostIP = nil }
+        if let hostIP, !HostAddress.isIP(hostIP) {
+            return .failure(.init("host address \"\(hostIP)\" is not an IPv4 or IPv6 address"))
+        }
         let containerText = parts[parts.count - 1]
         guard let container = range(containerText) else {
             return .failure(.init("container port must be a number or a range like 80-81"))
         }
-        var published: [Int?] = Array(repeating: nil, count: container.count)
+        var published: ClosedRange<Int>?
         if parts.count == 2, !parts[0].isEmpty {
             guard let host = range(parts[0]) else {
                 return .failure(.init("host port must be a number or a range like 8000-8001"))
@@ -40,23 +43,23 @@ enum PortSyntax {
             guard host.count == container.count else {
                 return .failure(.init("host and container port ranges must have the same length"))
             }
-            published = host.map { $0 }
+            published = host
         }
-        return .success(
-            zip(container, published).map { Port(target: $0, published: $1, hostIP: hostIP, protocol: proto) })
+        return .success(PortMapping(target: container, published: published, hostIP: hostIP, protocol: proto))
     }
 
-    /// `80` or `8000-8010` as the list of ports it covers; nil when malformed or out of 1...65535.
-    static func range(_ text: String) -> [Int]? {
+    /// `80` or `8000-8010` as the ports it covers, kept as a range; nil when malformed or out of 1...65535.
+    static func range(_ text: String) -> ClosedRange<Int>? {
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count == 1 || bounds.count == 2 else { return nil }
         let numbers = bounds.compactMap { b -> Int? in
-            guard !b.isEmpty, b.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(b), (1...65535).contains(n)
+            guard !b.isEmpty, b.count <= 5, b.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(b),
+                (1...65535).contains(n)
             else { return nil }
             return n
         }
         guard numbers.count == bounds.count, numbers[0] <= numbers[numbers.count - 1] else { return nil }
-        return Array(numbers[0]...numbers[numbers.count - 1])
+        return numbers[0]...numbers[numbers.count - 1]
     }
 }
 

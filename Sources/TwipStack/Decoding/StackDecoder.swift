@@ -7,17 +7,20 @@ final class StackDecoder {
     let readEnvFile: (String) -> Result<[(String, String)], FileReadError>
 
     /// Where each service's cross-references were written, for the checks that need the whole stack.
-    private struct Site {
+    struct Site {
         var keyNode: Node
         var node: Node
         var edges: [(target: String, node: Node, path: String, kind: String)] = []
         var networks: [(name: String, node: Node, path: String)] = []
         var namedVolumes: [(name: String, node: Node, path: String)] = []
         var containerName: Node?
-        var fixedPorts: [(port: Port, node: Node, path: String)] = []
+        var fixedPorts: [(mapping: PortMapping, node: Node, path: String)] = []
+        var proxyBackends: [(service: String, node: Node, path: String)] = []
     }
 
     private var sites: [String: Site] = [:]
+    /// Service names in file order, for the whole-stack checks.
+    private var siteOrder: [String] = []
 
     static let topLevelKeys = ["version", "name", "services", "networks", "volumes"]
     static let serviceKeys = [
@@ -112,7 +115,12 @@ final class StackDecoder {
         for (key, value, _) in entries {
             let p = joinPath(path, key)
             switch key {
-            case "image": service.image = context.string(value, p)
+            case "image":
+                service.image = context.string(value, p)
+                if let image = service.image, let problem = ImageReference.problem(image) {
+                    context.report(
+                        value, p, "invalid image reference \"\(DecodingContext.excerpt(image))\": \(problem)")
+                }
             case "build": service.build = decodeBuild(value, p)
             case "command": service.command = context.command(value, p)
             case "entrypoint": service.entrypoint = context.command(value, p)
@@ -123,9 +131,9 @@ final class StackDecoder {
             case "env_file":
                 (service.envFile, fileEnvironment) = decodeEnvFiles(value, p)
             case "ports":
-                service.ports = decodePorts(value, p, site: &site)
+                service.portMappings = decodePorts(value, p, site: &site)
             case "expose":
-                service.expose = decodeExpose(value, p)
+                service.exposedPorts = decodeExpose(value, p)
             case "volumes":
                 service.volumes = decodeMounts(value, p, site: &site)
             case "networks":
@@ -145,24 +153,43 @@ final class StackDecoder {
             case "deploy":
                 if let deploy = decodeDeploy(value, p) { service.deploy = deploy }
             case "scale":
-                if let n = context.int(value, p) { service.deploy.replicas = n }
+                if let n = context.int(value, p, maximum: Service.maxReplicas) { service.deploy.replicas = n }
             case "labels": service.labels = context.stringMap(value, p) ?? [:]
-            case "hostname": service.hostname = context.string(value, p)
+            case "hostname":
+                service.hostname = context.string(value, p)
+                if let hostname = service.hostname, let problem = HostAddress.hostnameProblem(hostname) {
+                    context.report(value, p, "invalid hostname \"\(DecodingContext.excerpt(hostname))\": \(problem)")
+                }
             case "container_name":
                 service.containerName = context.string(value, p)
                 site.containerName = value
+                if let containerName = service.containerName, !Self.isValidContainerName(containerName) {
+                    context.report(
+                        value, p,
+                        "invalid container_name \"\(DecodingContext.excerpt(containerName))\": use letters, digits, '_', '.' and '-', starting with a letter or digit"
+                    )
+                }
             case "links": service.links = decodeLinks(value, p, site: &site)
             case "working_dir": service.workingDir = context.string(value, p)
             case "user": service.user = context.string(value, p)
             case "mem_limit": service.memLimit = context.size(value, p)
             case "cpus": service.cpus = context.cpus(value, p)
             case "stop_grace_period": service.stopGracePeriod = context.duration(value, p)
-            case "stop_signal": service.stopSignal = context.string(value, p)
+            case "stop_signal":
+                service.stopSignal = context.string(value, p)
+                if let signal = service.stopSignal, !SignalName.isValid(signal) {
+                    context.report(
+                        value, p,
+                        "invalid stop_signal \"\(DecodingContext.excerpt(signal))\": expected a signal name such as SIGTERM, TERM or SIGQUIT, or a number from 1 to 64"
+                    )
+                }
             case "read_only": service.readOnly = context.bool(value, p)
             case "tmpfs": service.tmpfs = context.stringList(value, p, allowString: true) ?? []
             default: break
             }
         }
+        // `- A=1` then `- A=2`: the later one wins, as with env files, so every name appears once.
+        explicitEnvironment = Self.lastOfEachName(explicitEnvironment)
         let explicitNames = Set(explicitEnvironment.map(\.name))
         service.environment = fileEnvironment.filter { !explicitNames.contains($0.name) } + explicitEnvironment
         if service.image == nil && service.build == nil {
@@ -179,10 +206,14 @@ final class StackDecoder {
             for fixed in site.fixedPorts where reportedPaths.insert(fixed.path).inserted {
                 context.report(
                     fixed.node, fixed.path,
-                    "host port \(fixed.port.published ?? 0) cannot be published by \(service.replicas) replicas (only one container can bind it); publish it through the proxy instead, or leave the host port out"
+                    "host port \(Self.describe(fixed.mapping.published ?? 0...0)) cannot be published by \(service.replicas) replicas (only one container can bind it); publish it through the proxy instead, or leave the host port out"
                 )
             }
         }
+        if let proxyNode = node[ProxyDeclaration.extensionKey] {
+            service.proxy = decodeProxy(proxyNode, joinPath(path, ProxyDeclaration.extensionKey), site: &site)
+        }
+        if sites[name] == nil { siteOrder.append(name) }
         sites[name] = site
         return service
     }
@@ -240,57 +271,79 @@ final class StackDecoder {
             paths.append(resolved)
             switch readEnvFile(resolved) {
             case .success(let pairs):
-                for (name, value) in pairs {
-                    variables.removeAll { $0.name == name }
-                    variables.append(EnvironmentVariable(name: name, value: value))
-                }
+                variables += pairs.map { EnvironmentVariable(name: $0.0, value: $0.1) }
             case .failure(let error):
                 if required || !error.isMissing {
                     context.report(itemNode, itemPath, "cannot read env file \(resolved): \(error.message)")
                 }
             }
         }
-        return (paths, variables)
+        return (paths, Self.lastOfEachName(variables))
     }
 
-    private func decodePorts(_ node: Node, _ path: String, site: inout Site) -> [Port] {
+    private func decodePorts(_ node: Node, _ path: String, site: inout Site) -> [PortMapping] {
         guard case .sequence(let items) = node.content else {
             context.typeMismatch(node, path, expected: "a list")
             return []
         }
-        var ports: [Port] = []
+        var mappings: [PortMapping] = []
+        var total = 0
         for (index, item) in items.enumerated() {
             let p = "\(path)[\(index)]"
-            var decoded: [Port] = []
+            var decoded: PortMapping?
             if let text = item.stackScalarText {
                 switch PortSyntax.parse(text) {
-                case .success(let list): decoded = list
-                case .failure(let error): context.report(item, p, "invalid port \"\(text)\": \(error.message)")
+                case .success(let mapping): decoded = mapping
+                case .failure(let error):
+                    context.report(item, p, "invalid port \"\(DecodingContext.excerpt(text))\": \(error.message)")
                 }
-            } else if let port = decodeLongPort(item, p) {
-                decoded = [port]
+            } else {
+                decoded = decodeLongPort(item, p)
             }
-            for port in decoded where port.published != nil { site.fixedPorts.append((port, item, p)) }
-            ports += decoded
+            guard let mapping = decoded else { continue }
+            total += mapping.target.count
+            guard total <= Service.maxPorts else {
+                context.report(
+                    item, p,
+                    "the service's ports stand for more than \(Service.maxPorts) ports once ranges are counted")
+                break
+            }
+            if mapping.published != nil { site.fixedPorts.append((mapping, item, p)) }
+            mappings.append(mapping)
         }
-        return ports
+        return mappings
     }
 
-    private func decodeLongPort(_ node: Node, _ path: String) -> Port? {
+    private func decodeLongPort(_ node: Node, _ path: String) -> PortMapping? {
         guard let entries = context.entries(node, path, known: ["target", "published", "host_ip", "protocol", "mode"])
         else { return nil }
-        var port = Port(target: 0)
+        var port = PortMapping(target: 0...0)
+        var publishedNode = node
         for (key, value, _) in entries {
             let p = joinPath(path, key)
             switch key {
             case "target", "published":
                 guard let text = context.string(value, p) else { continue }
-                guard let number = Int(text), (1...65535).contains(number) else {
-                    context.report(value, p, "invalid port \"\(text)\": expected a number from 1 to 65535")
+                guard let range = PortSyntax.range(text) else {
+                    context.report(
+                        value, p,
+                        "invalid port \"\(text)\": expected a number from 1 to 65535 or a range like 8000-8001")
                     continue
                 }
-                if key == "target" { port.target = number } else { port.published = number }
-            case "host_ip": port.hostIP = context.string(value, p)
+                if key == "target" {
+                    port.target = range
+                } else {
+                    port.published = range
+                    publishedNode = value
+                }
+            case "host_ip":
+                port.hostIP = context.string(value, p)
+                if let address = port.hostIP, !HostAddress.isIP(address) {
+                    context.report(
+                        value, p,
+                        "invalid host_ip \"\(DecodingContext.excerpt(address))\": expected an IPv4 or IPv6 address")
+                    port.hostIP = nil
+                }
             case "protocol":
                 guard let text = context.string(value, p) else { continue }
                 if ["tcp", "udp", "sctp"].contains(text) {
@@ -308,31 +361,41 @@ final class StackDecoder {
             default: break
             }
         }
-        guard port.target != 0 else {
+        guard port.target != 0...0 else {
             context.report(node, path, "the port has no \"target\" (the container port)")
+            return nil
+        }
+        if let published = port.published, published.count != port.target.count {
+            context.report(
+                publishedNode, joinPath(path, "published"),
+                "the host and container port ranges must have the same length")
             return nil
         }
         return port
     }
 
-    private func decodeExpose(_ node: Node, _ path: String) -> [String] {
+    private func decodeExpose(_ node: Node, _ path: String) -> [ExposedPorts] {
         guard case .sequence(let items) = node.content else {
             context.typeMismatch(node, path, expected: "a list")
             return []
         }
-        var result: [String] = []
+        var result: [ExposedPorts] = []
+        var total = 0
         for (index, item) in items.enumerated() {
             let p = "\(path)[\(index)]"
             guard let text = context.string(item, p) else { continue }
-            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-            let proto = parts.count > 1 ? parts[1] : nil
-            guard let range = PortSyntax.range(parts.first ?? ""),
-                proto == nil || ["tcp", "udp", "sctp"].contains(proto ?? "")
-            else {
-                context.report(item, p, "invalid port \"\(text)\": expected PORT[-PORT][/tcp|udp|sctp]")
+            guard let exposed = ExposedPorts(parsing: text) else {
+                context.report(
+                    item, p, "invalid port \"\(DecodingContext.excerpt(text))\": expected PORT[-PORT][/tcp|udp|sctp]")
                 continue
             }
-            result += range.map { port in proto.map { "\(port)/\($0)" } ?? "\(port)" }
+            total += exposed.ports.count
+            guard total <= Service.maxPorts else {
+                context.report(
+                    item, p, "the service exposes more than \(Service.maxPorts) ports once ranges are counted")
+                break
+            }
+            result.append(exposed)
         }
         return result
     }
@@ -415,7 +478,16 @@ final class StackDecoder {
                 var network = ServiceNetwork(name: name)
                 if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: ["aliases"]) {
                     for (_, value, _) in entries {
-                        network.aliases = context.stringList(value, joinPath(p, "aliases")) ?? []
+                        let aliasesPath = joinPath(p, "aliases")
+                        network.aliases = context.stringList(value, aliasesPath) ?? []
+                        for (index, alias) in network.aliases.enumerated() {
+                            if let problem = HostAddress.hostnameProblem(alias) {
+                                let item = value.sequence?[index] ?? value
+                                context.report(
+                                    item, "\(aliasesPath)[\(index)]",
+                                    "invalid alias \"\(DecodingContext.excerpt(alias))\": \(problem)")
+                            }
+                        }
                     }
                 }
                 result.append(network)
@@ -496,23 +568,44 @@ final class StackDecoder {
             case "test":
                 if let text = value.stackScalarText {
                     check.test = ["CMD-SHELL", text]
+                    if text.trimmingSpaces.isEmpty { context.report(value, p, "the health check command is empty") }
                 } else if let list = context.stringList(value, p) {
-                    if let first = list.first, !["CMD", "CMD-SHELL", "NONE"].contains(first) {
-                        context.report(
-                            value, p, "a test list must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", not \"\(first)\""
-                        )
-                    }
+                    if let problem = Self.healthTestProblem(list) { context.report(value, p, problem) }
                     check.test = list
                 }
-            case "interval": check.interval = context.duration(value, p)
-            case "timeout": check.timeout = context.duration(value, p)
-            case "start_period": check.startPeriod = context.duration(value, p)
+            case "interval": check.interval = context.duration(value, p, minimumNonZero: .milliseconds(1))
+            case "timeout": check.timeout = context.duration(value, p, minimumNonZero: .milliseconds(1))
+            case "start_period": check.startPeriod = context.duration(value, p, minimumNonZero: .milliseconds(1))
             case "retries": check.retries = context.int(value, p)
             case "disable": check.disable = context.bool(value, p) ?? false
             default: break
             }
         }
         return check
+    }
+
+    /// Each name once, with its last value, in the order of the last occurrences (linear time).
+    static func lastOfEachName(_ variables: [EnvironmentVariable]) -> [EnvironmentVariable] {
+        var last: [String: Int] = [:]
+        for (index, variable) in variables.enumerated() { last[variable.name] = index }
+        return variables.enumerated().filter { last[$0.element.name] == $0.offset }.map(\.element)
+    }
+
+    /// What is wrong with a health check's test list, the way the engine would refuse it; nil when it is fine.
+    static func healthTestProblem(_ list: [String]) -> String? {
+        guard let first = list.first else { return nil }
+        let rest = list.dropFirst()
+        switch first {
+        case "CMD", "CMD-SHELL":
+            if rest.isEmpty || rest.first?.trimmingSpaces.isEmpty == true {
+                return "\"\(first)\" must be followed by the command to run"
+            }
+        case "NONE":
+            if !rest.isEmpty { return "\"NONE\" disables the health check and takes nothing after it" }
+        default:
+            return "a test list must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", not \"\(first)\""
+        }
+        return nil
     }
 
     private func decodeDeploy(_ node: Node, _ path: String) -> Deploy? {
@@ -524,7 +617,7 @@ final class StackDecoder {
             let p = joinPath(path, key)
             switch key {
             case "replicas":
-                if let n = context.int(value, p) { deploy.replicas = n }
+                if let n = context.int(value, p, maximum: Service.maxReplicas) { deploy.replicas = n }
             case "resources":
                 guard let resources = context.entries(value, p, known: ["limits", "reservations"]) else { continue }
                 for (kind, amounts, _) in resources {
@@ -651,17 +744,18 @@ final class StackDecoder {
         let serviceNames = Set(stack.services.map(\.name))
         let networkNames = Set(stack.networks.map(\.name) + ["default"])
         let volumeNames = Set(stack.volumes.map(\.name))
+        var suggestions = Suggestions(candidates: stack.services.map(\.name))
         for service in stack.services {
             guard let site = sites[service.name] else { continue }
             for edge in site.edges where !serviceNames.contains(edge.target) {
-                let known = stack.services.map(\.name).filter { $0 != service.name }
                 var message = "\(edge.kind) refers to undefined service \"\(edge.target)\""
-                if let best = known.min(by: { editDistance($0, edge.target) < editDistance($1, edge.target) }),
-                    editDistance(best, edge.target) <= 2
-                {
+                if let best = suggestions.closest(to: edge.target, excluding: service.name) {
                     message += "; did you mean \"\(best)\"?"
                 }
                 context.report(edge.node, edge.path, message)
+            }
+            for backend in site.proxyBackends where !serviceNames.contains(backend.service) {
+                context.report(backend.node, backend.path, "no service named \"\(backend.service)\" in the stack")
             }
             for network in site.networks where !networkNames.contains(network.name) {
                 context.report(
@@ -675,45 +769,116 @@ final class StackDecoder {
                 )
             }
         }
+        checkPublishedPorts(stack)
         checkCycles(stack)
     }
 
+    /// The most dependency cycles reported; one is enough to fix, and a hostile file could hold very many.
+    static let maxReportedCycles = 20
+
+    /// Depth-first search over `depends_on` and `links` with an explicit stack, so a long chain of services
+    /// cannot overflow the thread's stack.
     private func checkCycles(_ stack: Stack) {
         enum Color { case white, gray, black }
+        typealias Edge = (target: String, node: Node, path: String, kind: String)
         var color: [String: Color] = [:]
         var reported: Set<String> = []
-        var trail: [String] = []
-        var trailEdges: [(target: String, node: Node, path: String, kind: String)] = []
-
-        func visit(_ name: String) {
-            color[name] = .gray
-            trail.append(name)
-            for edge in sites[name]?.edges ?? [] where sites[edge.target] != nil {
+        // The gray path: each service on it with the index of its next edge to follow, and the edge that led to it.
+        var trail: [(name: String, next: Int, via: Edge?)] = []
+        var position: [String: Int] = [:]
+        for root in stack.services.map(\.name) where (color[root] ?? .white) == .white {
+            color[root] = .gray
+            position[root] = 0
+            trail.append((root, 0, nil))
+            while let top = trail.last {
+                let edges = sites[top.name]?.edges ?? []
+                guard top.next < edges.count else {
+                    trail.removeLast()
+                    position[top.name] = nil
+                    color[top.name] = .black
+                    continue
+                }
+                trail[trail.count - 1].next += 1
+                let edge = edges[top.next]
+                guard sites[edge.target] != nil else { continue }
                 switch color[edge.target] ?? .white {
                 case .white:
-                    trailEdges.append(edge)
-                    visit(edge.target)
-                    trailEdges.removeLast()
+                    color[edge.target] = .gray
+                    position[edge.target] = trail.count
+                    trail.append((edge.target, 0, edge))
                 case .gray:
-                    guard let start = trail.firstIndex(of: edge.target) else { continue }
-                    let members = Array(trail[start...])
+                    guard reported.count < Self.maxReportedCycles, let start = position[edge.target] else { continue }
+                    let members = trail[start...].map(\.name)
                     let key = members.sorted().joined(separator: ",")
-                    guard !reported.contains(key) else { continue }
-                    reported.insert(key)
-                    let first = start < trailEdges.count ? trailEdges[start] : edge
-                    context.report(
-                        first.node, first.path,
-                        "dependency cycle: " + (members + [edge.target]).joined(separator: " -> "))
+                    guard reported.insert(key).inserted else { continue }
+                    let first = start + 1 < trail.count ? (trail[start + 1].via ?? edge) : edge
+                    context.report(first.node, first.path, "dependency cycle: " + Self.describeCycle(members))
                 case .black:
                     continue
                 }
             }
-            trail.removeLast()
-            color[name] = .black
         }
-        for service in stack.services where (color[service.name] ?? .white) == .white {
-            visit(service.name)
+    }
+
+    /// `a -> b -> a`, with the middle of a very long cycle left out.
+    static func describeCycle(_ members: [String]) -> String {
+        guard members.count > 12 else { return (members + [members[0]]).joined(separator: " -> ") }
+        let shown = members.prefix(5) + ["... (\(members.count - 10) more)"] + members.suffix(5) + [members[0]]
+        return shown.joined(separator: " -> ")
+    }
+
+    /// Two entries that bind the same host address, port and protocol: the engine would refuse the second one
+    /// halfway through a deployment. Sorted by first port and swept, so the check stays near-linear.
+    private func checkPublishedPorts(_ stack: Stack) {
+        struct Bound {
+            var ports: ClosedRange<Int>
+            var address: String?
+            var node: Node
+            var path: String
         }
+        var byProtocol: [String: [Bound]] = [:]
+        for name in siteOrder {
+            for fixed in sites[name]?.fixedPorts ?? [] {
+                guard let published = fixed.mapping.published else { continue }
+                let address = fixed.mapping.hostIP.flatMap { ["0.0.0.0", "::"].contains($0) ? nil : $0 }
+                byProtocol[fixed.mapping.protocol, default: []].append(
+                    Bound(ports: published, address: address, node: fixed.node, path: fixed.path))
+            }
+        }
+        for (proto, bounds) in byProtocol.sorted(by: { $0.key < $1.key }) {
+            // The entry reaching furthest so far, per address (nil: every address) and over all addresses.
+            var furthest: [String?: Bound] = [:]
+            var furthestAny: Bound?
+            for bound in bounds.sorted(by: { $0.ports.lowerBound < $1.ports.lowerBound }) {
+                let rivals: [Bound?] =
+                    bound.address == nil ? [furthestAny] : [furthest[bound.address], furthest[nil]]
+                if let rival = rivals.compactMap({ $0 }).first(where: { $0.ports.upperBound >= bound.ports.lowerBound })
+                {
+                    let (later, earlier) =
+                        (rival.node.mark.line, rival.node.mark.column) > (bound.node.mark.line, bound.node.mark.column)
+                        ? (rival, bound) : (bound, rival)
+                    let port = max(bound.ports.lowerBound, rival.ports.lowerBound)
+                    let address = later.address ?? earlier.address ?? "every address"
+                    context.report(
+                        later.node, later.path,
+                        "host port \(port)/\(proto) on \(address) is already published by \(earlier.path) (line \(earlier.node.mark.line))"
+                    )
+                }
+                if (furthest[bound.address]?.ports.upperBound ?? 0) < bound.ports.upperBound {
+                    furthest[bound.address] = bound
+                }
+                if (furthestAny?.ports.upperBound ?? 0) < bound.ports.upperBound { furthestAny = bound }
+            }
+        }
+    }
+
+    static func describe(_ ports: ClosedRange<Int>) -> String {
+        ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound)-\(ports.upperBound)"
+    }
+
+    static func isValidContainerName(_ name: String) -> Bool {
+        guard name.utf8.count <= 255 else { return false }
+        return isValidServiceName(name)
     }
 }
 

@@ -4,6 +4,11 @@ public struct Interpolator: Sendable {
     /// The variables references are resolved against.
     public var variables: [String: String]
 
+    /// The deepest nesting of `${...}` inside a default, alternative or message.
+    public static let maxNesting = 32
+    /// The longest value interpolation may produce from one scalar, in characters.
+    public static let maxLength = 4 << 20
+
     /// Creates an interpolator over a set of variables.
     public init(variables: [String: String]) {
         self.variables = variables
@@ -40,7 +45,7 @@ public struct Interpolator: Sendable {
     public func interpolate(_ text: String) throws(Failure) -> Outcome {
         guard text.contains("$") else { return Outcome(value: text, unsetVariables: []) }
         var scanner = Scanner(chars: Array(text), source: text, variables: variables)
-        let value = try scanner.text(nested: false, evaluate: true)
+        let value = try scanner.text(depth: 0, evaluate: true)
         return Outcome(value: value, unsetVariables: scanner.unset)
     }
 
@@ -50,12 +55,33 @@ public struct Interpolator: Sendable {
         let variables: [String: String]
         var i = 0
         var unset: [String] = []
+        var unsetNames: Set<String> = []
+        /// Characters produced so far, over every level, to stop `$A$A$A...` from growing without bound.
+        var produced = 0
 
         func malformed(_ reason: String) -> Failure {
-            .malformed(text: source, reason: reason)
+            .malformed(text: Self.excerpt(source), reason: reason)
         }
 
-        mutating func text(nested: Bool, evaluate: Bool) throws(Failure) -> String {
+        /// The text as quoted in messages: long values are cut so one message stays one readable line.
+        static func excerpt(_ text: String) -> String {
+            text.count <= 200 ? text : String(text.prefix(200)) + "..."
+        }
+
+        mutating func grow(by count: Int) throws(Failure) {
+            produced += count
+            if produced > Interpolator.maxLength {
+                throw malformed("the value would be longer than \(Interpolator.maxLength) characters")
+            }
+        }
+
+        /// The text up to the end, or up to the closing brace of a reference when `depth` > 0.
+        mutating func text(depth: Int, evaluate: Bool) throws(Failure) -> String {
+            let nested = depth > 0
+            // The nesting is bounded so that input cannot deepen this recursion without limit.
+            guard depth <= Interpolator.maxNesting else {
+                throw malformed("references are nested more than \(Interpolator.maxNesting) levels deep")
+            }
             var out = ""
             while i < chars.count {
                 let c = chars[i]
@@ -63,19 +89,25 @@ public struct Interpolator: Sendable {
                 i += 1
                 guard c == "$" else {
                     out.append(c)
+                    try grow(by: 1)
                     continue
                 }
                 guard i < chars.count else { throw malformed("a $ at the end of the text") }
                 let next = chars[i]
                 if next == "$" {
                     out.append("$")
+                    try grow(by: 1)
                     i += 1
                 } else if next == "{" {
                     i += 1
-                    out += try braced(evaluate: evaluate)
+                    let value = try braced(depth: depth, evaluate: evaluate)
+                    try grow(by: value.count)
+                    out += value
                 } else if Self.isNameStart(next) {
                     let name = readName()
-                    out += lookup(name, evaluate: evaluate)
+                    let value = lookup(name, evaluate: evaluate)
+                    try grow(by: value.count)
+                    out += value
                 } else {
                     throw malformed("\"$\(next)\" is not a variable reference")
                 }
@@ -84,7 +116,7 @@ public struct Interpolator: Sendable {
             return out
         }
 
-        mutating func braced(evaluate: Bool) throws(Failure) -> String {
+        mutating func braced(depth: Int, evaluate: Bool) throws(Failure) -> String {
             guard i < chars.count else { throw malformed("missing variable name and closing brace") }
             guard Self.isNameStart(chars[i]) else {
                 throw malformed(chars[i] == "}" ? "empty variable name" : "variable names start with a letter or _")
@@ -113,7 +145,7 @@ public struct Interpolator: Sendable {
             case "+": useNested = present
             default: useNested = !present
             }
-            let nestedText = try text(nested: true, evaluate: evaluate && useNested)
+            let nestedText = try text(depth: depth + 1, evaluate: evaluate && useNested)
             i += 1  // the closing brace
             switch op.last {
             case "-": return present ? (value ?? "") : nestedText
@@ -126,7 +158,7 @@ public struct Interpolator: Sendable {
 
         mutating func lookup(_ name: String, evaluate: Bool) -> String {
             if let value = variables[name] { return value }
-            if evaluate && !unset.contains(name) { unset.append(name) }
+            if evaluate && unsetNames.insert(name).inserted { unset.append(name) }
             return ""
         }
 

@@ -7,6 +7,13 @@ struct TreeInterpolator {
     private(set) var problems: [StackProblem] = []
     private(set) var warnings: [StackProblem] = []
     private var warned: Set<String> = []
+    /// Where interpolation failed: those values are already reported and are not checked any further.
+    private(set) var failedMarks: Set<Mark> = []
+    /// Characters the substitutions added over the whole document; bounded because aliases and `$VAR` can
+    /// multiply a small file into far more text than it holds.
+    private var added = 0
+    private var exhausted = false
+    static let maxAdded = 64 << 20
 
     init(interpolator: Interpolator, file: String) {
         self.interpolator = interpolator
@@ -17,8 +24,20 @@ struct TreeInterpolator {
         var node = node
         switch node.content {
         case .scalar(let text, let style):
+            guard !exhausted, text.utf8.contains(UInt8(ascii: "$")) else { return node }
             do {
                 let outcome = try interpolator.interpolate(text)
+                added += max(0, outcome.value.utf8.count - text.utf8.count)
+                if added > Self.maxAdded {
+                    exhausted = true
+                    failedMarks.insert(node.mark)
+                    problems.append(
+                        problem(
+                            node, path,
+                            "interpolation adds more than \(Self.maxAdded >> 20) MiB of text to the stack; stopped here"
+                        ))
+                    return node
+                }
                 for name in outcome.unsetVariables where !warned.contains(name) {
                     warned.insert(name)
                     warnings.append(
@@ -27,6 +46,7 @@ struct TreeInterpolator {
                 node.content = .scalar(outcome.value, style)
             } catch {
                 problems.append(problem(node, path, error.description))
+                failedMarks.insert(node.mark)
             }
         case .sequence(let items):
             node.content = .sequence(

@@ -3,6 +3,7 @@ enum DotEnv {
     /// The variables of a file in order, later duplicates replacing earlier ones.
     static func parse(_ text: String) -> [(String, String)] {
         var result: [(String, String)] = []
+        var positions: [String: Int] = [:]
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             var line = String(rawLine).trimmingSpaces
             if line.hasSuffix("\r") { line.removeLast() }
@@ -12,10 +13,11 @@ enum DotEnv {
             let key = String(parts[0]).trimmingSpaces
             guard !key.isEmpty, parts.count == 2 else { continue }
             let value = unquote(String(parts[1]).trimmingSpaces)
-            result.removeAll { $0.0 == key }
+            positions[key] = result.count
             result.append((key, value))
         }
-        return result
+        // A later duplicate replaces the earlier one and takes its place at the end, in linear time.
+        return result.enumerated().filter { positions[$0.element.0] == $0.offset }.map(\.element)
     }
 
     private static func unquote(_ value: String) -> String {

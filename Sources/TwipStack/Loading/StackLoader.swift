@@ -16,12 +16,14 @@ public struct StackLoader: Sendable {
         let display = displayPath ?? path
         let absolute = normalizePath(path.hasPrefix("/") ? path : FileReading.currentDirectory() + "/" + path)
         let bytes: [UInt8]
-        switch FileReading.bytes(atPath: absolute) {
+        switch FileReading.bytes(atPath: absolute, limit: FileReading.stackLimit) {
         case .success(let b): bytes = b
         case .failure(let error):
             throw StackErrors(problems: [
+                // A file that is there but refused (too large, a device) is reported at its start.
                 StackProblem(
-                    file: display, line: 0, column: 0, path: "", message: "cannot read stack file: \(error.message)")
+                    file: display, line: error.isMissing ? 0 : 1, column: error.isMissing ? 0 : 1, path: "",
+                    message: "cannot read stack file: \(error.message)")
             ])
         }
         return try load(bytes: bytes, absolutePath: absolute, displayPath: display)
@@ -41,21 +43,26 @@ public struct StackLoader: Sendable {
 
         var variables: [String: String] = [:]
         let dotEnvPath = normalizePath(stackDirectory + "/.env")
-        switch FileReading.bytes(atPath: dotEnvPath) {
+        switch FileReading.bytes(atPath: dotEnvPath, limit: FileReading.envFileLimit) {
         case .success(let envBytes):
             for (key, value) in DotEnv.parse(String(decoding: envBytes, as: UTF8.self)) { variables[key] = value }
         case .failure(let error):
             if !error.isMissing {
                 problems.append(
                     StackProblem(
-                        file: dotEnvPath, line: 0, column: 0, path: "",
+                        file: dotEnvPath, line: 1, column: 1, path: "",
                         message: "cannot read .env file: \(error.message)"))
             }
         }
         variables.merge(environment) { _, process in process }
 
         let root: Node?
-        do {
+        do throws(YAMLError) {
+            guard bytes.count <= FileReading.stackLimit else {
+                throw YAMLError(
+                    file: displayPath, mark: Mark(line: 1, column: 1),
+                    message: "the stack is larger than \(FileBytes.describe(bytes: FileReading.stackLimit))")
+            }
             root = try YAML.parse(bytes, file: displayPath)
         } catch {
             throw StackErrors(problems: [
@@ -66,7 +73,7 @@ public struct StackLoader: Sendable {
         }
         guard let root else {
             throw StackErrors(problems: [
-                StackProblem(file: displayPath, line: 0, column: 0, path: "", message: "the stack file is empty")
+                StackProblem(file: displayPath, line: 1, column: 1, path: "", message: "the stack file is empty")
             ])
         }
 
@@ -76,8 +83,11 @@ public struct StackLoader: Sendable {
         warnings += interpolation.warnings
 
         let context = DecodingContext(file: displayPath, directory: stackDirectory, variables: variables)
+        context.settledMarks = interpolation.failedMarks
         let decoder = StackDecoder(context: context) { path in
-            FileReading.bytes(atPath: path).map { DotEnv.parse(String(decoding: $0, as: UTF8.self)) }
+            FileReading.bytes(atPath: path, limit: FileReading.envFileLimit).map {
+                DotEnv.parse(String(decoding: $0, as: UTF8.self))
+            }
         }
         let baseName = absolutePath.split(separator: "/").last.map(String.init) ?? "stack"
         let defaultName =

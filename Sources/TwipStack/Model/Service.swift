@@ -11,9 +11,10 @@ public struct Service: Sendable, Equatable {
     public var environment: [EnvironmentVariable]
     /// Absolute paths of the `env_file` files already merged into `environment`.
     public var envFile: [String]
-    public var ports: [Port]
-    /// Exposed (not published) ports such as `8080` or `53/udp`, ranges expanded.
-    public var expose: [String]
+    /// The `ports` entries as written, ranges kept as ranges.
+    public var portMappings: [PortMapping]
+    /// The `expose` entries as written, ranges kept as ranges.
+    public var exposedPorts: [ExposedPorts]
     public var volumes: [Mount]
     /// The networks the service joins; empty means only the implicit `default` network.
     public var networks: [ServiceNetwork]
@@ -34,8 +35,16 @@ public struct Service: Sendable, Equatable {
     public var stopSignal: String?
     public var readOnly: Bool?
     public var tmpfs: [String]
-    /// The service's `x-*` extension keys, kept as written.
+    /// The service's `x-*` extension keys, kept as written (`x-twip-proxy` included).
     public var extensions: [Extension]
+    /// What the service proxies, from its `x-twip-proxy` extension; nil for a service that is not a proxy.
+    public var proxy: ProxyDeclaration?
+
+    /// The most replicas a service may ask for.
+    public static let maxReplicas = 1000
+    /// The most single ports a service's `ports` (and, separately, its `expose`) may stand for once ranges are
+    /// counted: every port number once.
+    public static let maxPorts = 65535
 
     /// Creates a service; every setting but the name has a compose default.
     public init(
@@ -46,7 +55,7 @@ public struct Service: Sendable, Equatable {
         deploy: Deploy = Deploy(), labels: [String: String] = [:], hostname: String? = nil,
         containerName: String? = nil, links: [Link] = [], workingDir: String? = nil, user: String? = nil,
         memLimit: Int64? = nil, cpus: Double? = nil, stopGracePeriod: Duration? = nil, stopSignal: String? = nil,
-        readOnly: Bool? = nil, tmpfs: [String] = [], extensions: [Extension] = []
+        readOnly: Bool? = nil, tmpfs: [String] = [], extensions: [Extension] = [], proxy: ProxyDeclaration? = nil
     ) {
         self.name = name
         self.image = image
@@ -55,8 +64,8 @@ public struct Service: Sendable, Equatable {
         self.entrypoint = entrypoint
         self.environment = environment
         self.envFile = envFile
-        self.ports = ports
-        self.expose = expose
+        self.portMappings = ports.map(PortMapping.init)
+        self.exposedPorts = expose.compactMap(ExposedPorts.init(parsing:))
         self.volumes = volumes
         self.networks = networks
         self.dependsOn = dependsOn
@@ -76,6 +85,19 @@ public struct Service: Sendable, Equatable {
         self.readOnly = readOnly
         self.tmpfs = tmpfs
         self.extensions = extensions
+        self.proxy = proxy
+    }
+
+    /// Every published or bound container port, one entry per port: ranges expanded.
+    public var ports: [Port] {
+        get { portMappings.flatMap(\.ports) }
+        set { portMappings = newValue.map(PortMapping.init) }
+    }
+
+    /// Exposed (not published) ports such as `8080` or `53/udp`, ranges expanded.
+    public var expose: [String] {
+        get { exposedPorts.flatMap(\.expanded) }
+        set { exposedPorts = newValue.compactMap(ExposedPorts.init(parsing:)) }
     }
 
     /// How many containers the service runs (`deploy.replicas`, default 1).
@@ -147,6 +169,82 @@ public struct Port: Sendable, Equatable {
         self.hostIP = hostIP
         self.protocol = `protocol`
         self.mode = mode
+    }
+}
+
+/// One `ports` entry: a container port or a range of consecutive ones, with the host ports they are published on.
+public struct PortMapping: Sendable, Equatable {
+    /// The container ports.
+    public var target: ClosedRange<Int>
+    /// The host ports, as many as `target` holds; nil means ephemeral ports chosen by the engine.
+    public var published: ClosedRange<Int>?
+    /// The host address to bind; nil means all addresses.
+    public var hostIP: String?
+    /// `tcp`, `udp` or `sctp`.
+    public var `protocol`: String
+    /// `ingress` or `host`, when written.
+    public var mode: String?
+
+    /// Creates a mapping; `published`, when given, must hold as many ports as `target`.
+    public init(
+        target: ClosedRange<Int>, published: ClosedRange<Int>? = nil, hostIP: String? = nil,
+        protocol: String = "tcp", mode: String? = nil
+    ) {
+        self.target = target
+        self.published = published
+        self.hostIP = hostIP
+        self.protocol = `protocol`
+        self.mode = mode
+    }
+
+    /// The mapping of one port.
+    public init(_ port: Port) {
+        self.init(
+            target: port.target...port.target, published: port.published.map { $0...$0 }, hostIP: port.hostIP,
+            protocol: port.protocol, mode: port.mode)
+    }
+
+    /// The single ports the mapping stands for, in order.
+    public var ports: [Port] {
+        target.enumerated().map { offset, target in
+            Port(
+                target: target, published: published.map { $0.lowerBound + offset }, hostIP: hostIP,
+                protocol: `protocol`, mode: mode)
+        }
+    }
+}
+
+/// One `expose` entry: a port or a range of consecutive ports, with a protocol when one was written.
+public struct ExposedPorts: Sendable, Equatable, CustomStringConvertible {
+    public var ports: ClosedRange<Int>
+    /// `tcp`, `udp` or `sctp` as written; nil means tcp.
+    public var `protocol`: String?
+
+    /// Creates an entry.
+    public init(ports: ClosedRange<Int>, protocol: String? = nil) {
+        self.ports = ports
+        self.protocol = `protocol`
+    }
+
+    /// Reads `PORT[-PORT][/PROTOCOL]`; nil when malformed.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        let proto = parts.count > 1 ? parts[1] : nil
+        guard let range = PortSyntax.range(parts.first ?? ""),
+            proto == nil || ["tcp", "udp", "sctp"].contains(proto ?? "")
+        else { return nil }
+        self.init(ports: range, protocol: proto)
+    }
+
+    /// The entry as written: `8080`, `9000-9001` or `53/udp`.
+    public var description: String {
+        let ports = ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound)-\(ports.upperBound)"
+        return `protocol`.map { "\(ports)/\($0)" } ?? ports
+    }
+
+    /// One string per port, e.g. `9000` and `9001` for `9000-9001`.
+    public var expanded: [String] {
+        ports.map { port in `protocol`.map { "\(port)/\($0)" } ?? "\(port)" }
     }
 }
 

@@ -40,20 +40,20 @@ extension Service {
             add("environment", .map(variables.map { ($0.name, $0.value.map(Node.text) ?? .null()) }))
         }
         if !envFile.isEmpty && !forHash { add("env_file", .list(envFile.map(Node.text))) }
-        if !ports.isEmpty {
+        if !portMappings.isEmpty {
             add(
                 "ports",
                 .list(
-                    ports.map { port in
-                        var p: [(String, Node)] = [("target", .int(port.target))]
-                        if let published = port.published { p.append(("published", .int(published))) }
+                    portMappings.map { port in
+                        var p: [(String, Node)] = [("target", .ports(port.target))]
+                        if let published = port.published { p.append(("published", .ports(published))) }
                         if let hostIP = port.hostIP { p.append(("host_ip", .text(hostIP))) }
                         p.append(("protocol", .text(port.protocol)))
                         if let mode = port.mode { p.append(("mode", .text(mode))) }
                         return .map(p)
                     }))
         }
-        if !expose.isEmpty { add("expose", .list(expose.map(Node.text))) }
+        if !exposedPorts.isEmpty { add("expose", .list(exposedPorts.map { .text($0.description) })) }
         if !volumes.isEmpty {
             add(
                 "volumes",
@@ -188,6 +188,11 @@ extension Node {
     /// A string value, double-quoted so it never reads back as a number, bool or null; `$` is escaped as `$$`.
     static func text(_ text: String) -> Node {
         Node(.scalar(escapingDollars(text), .doubleQuoted), mark: noMark)
+    }
+
+    /// One port as a number, a range as the text `8000-8010` (ranges stay ranges, however many ports they hold).
+    static func ports(_ range: ClosedRange<Int>) -> Node {
+        range.count == 1 ? .int(range.lowerBound) : .text("\(range.lowerBound)-\(range.upperBound)")
     }
 
     static func number(_ value: Double) -> Node {
