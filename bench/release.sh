@@ -18,6 +18,9 @@ PHASE_SECONDS=${PHASE_SECONDS:-5}
 RELEASE_SERVICES=${RELEASE_SERVICES:-proxy static web}
 BROKEN=${BROKEN:-0}
 COMPOSE=${COMPOSE:-1}
+# twip's run is also drawn: a twip bench client (keep-alive, 4 connections, on /Read.action) over the whole
+# measurement, with the release's start and end marked; the picture goes to PLOT.
+PLOT=${PLOT:-bench/results/release.svg}
 for tool in wrk ab; do
     command -v "$tool" >/dev/null || { echo "bench/release.sh: $tool is missing" >&2; exit 1; }
 done
@@ -46,6 +49,8 @@ for line in open(sys.argv[4]).read().split("\n"):
         out.append(f"    environment: {{ TWIP_RELEASE: \"{release}\" }}")
     if broken and current == "web" and "http://127.0.0.1:8080/health" in line:
         out[-1] = line.replace("/health", "/no-such-health")
+    if broken and current == "web" and "start_period" in line:
+        out[-1] = line.split("start_period")[0] + "start_period: 2s"
 print("\n".join(out))
 PY
 }
@@ -71,7 +76,7 @@ summary() { # prefix
     python3 - "$out/$1" <<'PY'
 import re, sys
 prefix = sys.argv[1]
-requests = failed = 0
+requests = failed = reads = 0
 p99 = 0.0
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
@@ -84,6 +89,7 @@ for kind in ("dynamic", "static"):
     failed += int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     errors = sum(map(int, m.groups())) if m else 0
+    reads += int(m.group(2)) if m else 0
     failed += errors
     requests += errors  # a request that got no answer at all is a request too
     m = re.search(r"^\s+99%\s+(\S+)", text, re.M)
@@ -105,7 +111,7 @@ if failed:
         for line in open(f"{prefix}-{kind}.txt"):
             if re.search(r"Socket errors|Non-2xx|Failed requests|\(Connect", line):
                 print(f"{prefix.rsplit('/', 1)[-1]}-{kind}: {line.strip()}", file=sys.stderr)
-print(requests, failed, f"{p99:.0f}")
+print(requests, failed, f"{p99:.0f}", reads)
 PY
 }
 
@@ -117,23 +123,42 @@ phase() { # prefix seconds
 measure() { # tool release-command...
     local tool=$1
     shift
+    local drawing=""
+    if [ "$tool" = twip ] && [ -n "$PLOT" ]; then
+        mkdir -p "$(dirname "$PLOT")"
+        : >"$out/marks"
+        "$TWIP" bench "$base/Read.action" -k -c 4 --duration 1h --format json --plot "$PLOT" \
+            --mark-file "$out/marks" >"$out/plot.json" 2>"$out/plot.err" &
+        drawing=$!
+    fi
     phase "$tool-before" "$PHASE_SECONDS"
     run_load 0 "$tool-during"
     sleep 1
     local start end status=0
     start=$(date +%s.%N)
+    echo "$start release started" >>"$out/marks"
     "$@" >"$out/$tool-release.log" 2>&1 || status=$?
+    echo "$(date +%s.%N) $([ "$status" = 0 ] && echo "release done" || echo "release failed, rolled back")" >>"$out/marks"
     if [ "$status" != 0 ]; then sed "s/^/$tool: /" "$out/$tool-release.log" | tail -5 >&2; fi
     end=$(date +%s.%N)
     sleep 1
     stop_load "$tool-during"
     phase "$tool-after" "$PHASE_SECONDS"
-    read -r rb fb pb <<<"$(summary "$tool-before")"
-    read -r rd fd pd <<<"$(summary "$tool-during")"
-    read -r ra fa pa <<<"$(summary "$tool-after")"
+    if [ -n "$drawing" ]; then
+        kill -INT "$drawing" 2>/dev/null || true
+        wait "$drawing" 2>/dev/null || true
+        python3 - "$out/plot.json" "$PLOT" <<'PY' || true
+import json, sys
+run = json.load(open(sys.argv[1]))
+print(f"picture: {sys.argv[2]} (twip bench -k -c 4: {run.get('requests')} requests, {run.get('failures', 0)} failed)")
+PY
+    fi
+    read -r rb fb pb _ <<<"$(summary "$tool-before")"
+    read -r rd fd pd kd <<<"$(summary "$tool-during")"
+    read -r ra fa pa _ <<<"$(summary "$tool-after")"
     printf '%-15s exit %-3s %6.1f s  requests %7s/%7s/%7s  failed %5s/%5s/%5s  p99 %5s/%5s/%5s ms\n' \
         "$tool" "$status" "$(echo "$end - $start" | bc)" "$rb" "$rd" "$ra" "$fb" "$fd" "$fa" "$pb" "$pd" "$pa"
-    echo "$tool $status $(echo "$end - $start" | bc) $rd $fd $fb $fa $pb $pd $pa" >>"$out/results"
+    echo "$tool $status $(echo "$end - $start" | bc) $rd $fd $fb $fa $pb $pd $pa $kd" >>"$out/results"
 }
 
 echo "release of: $RELEASE_SERVICES$([ "$BROKEN" = 1 ] && echo " (broken: web never becomes healthy)")"
@@ -187,12 +212,12 @@ YAML
     measure docker-compose docker-compose -p twiprel -f "$out/compose.yml" up -d
 fi
 
-python3 - "$out/results" <<'PY'
+python3 - "$out/results" "${TOLERATE_KEEPALIVE_READ_ERRORS:-0}" <<'PY'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
-    tool, status, took, requests, failed, fb, fa, pb, pd, pa = line.split()
-    rows[tool] = (int(status), float(took), int(requests), int(failed), int(fb) + int(fa))
+    tool, status, took, requests, failed, fb, fa, pb, pd, pa, reads = line.split()
+    rows[tool] = (int(status), float(took), int(requests), int(failed), int(fb) + int(fa), int(reads))
 t = rows.get("twip")
 c = rows.get("docker-compose")
 if t:
@@ -200,5 +225,8 @@ if t:
 if c:
     share = 100.0 * c[3] / max(c[2], 1)
     print(f"docker-compose 1.29: {c[3]} of {c[2]} requests failed during the release ({share:.1f} %, {c[1]:.1f} s)")
-sys.exit(1 if t and (t[3] or t[4]) else 0)
+tolerated = int(sys.argv[2])
+if t and tolerated and t[5]:
+    print(f"twip: of those, {t[5]} were keep-alive connections closed by the proxy (tolerated: {tolerated})")
+sys.exit(1 if t and (t[3] - min(t[5], tolerated) or t[4]) else 0)
 PY
