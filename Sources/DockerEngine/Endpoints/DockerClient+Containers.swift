@@ -73,11 +73,11 @@ extension DockerClient {
 
     /// Waits until a container stops (`condition`: `not-running`, `next-exit`, `removed`) and returns its exit code.
     public func waitContainer(_ id: String, condition: String? = nil) async throws -> ContainerWaitResult {
-        try await decode(
-            ContainerWaitResult.self,
-            EngineRequest(
-                .POST, "/containers/\(EngineRequest.segment(id))/wait", query: [("condition", condition)],
-                operation: "wait for container", object: id))
+        var request = EngineRequest(
+            .POST, "/containers/\(EngineRequest.segment(id))/wait", query: [("condition", condition)],
+            operation: "wait for container", object: id)
+        request.deadline = nil
+        return try await decode(ContainerWaitResult.self, request)
     }
 
     /// Streams a container's output; demultiplexed unless the container has a TTY.

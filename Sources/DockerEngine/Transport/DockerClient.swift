@@ -138,7 +138,10 @@ public final class DockerClient: Sendable {
     // MARK: Request plumbing
 
     /// Sends a request and returns the response once its head arrives; error statuses throw `EngineError`.
-    func send(_ request: EngineRequest, versioned: Bool = true) async throws -> HTTPClientResponse {
+    /// `deadline` bounds the whole exchange, body included (nil: none, for streams).
+    func send(_ request: EngineRequest, versioned: Bool = true, deadline: Duration? = nil) async throws
+        -> HTTPClientResponse
+    {
         if let tlsProblem { throw EngineUnreachable(host: host, reason: .tls(tlsProblem)) }
         let prefix = versioned ? "/v\(try await apiVersion())" : ""
         var httpRequest = HTTPClientRequest(url: try await baseURL() + prefix + request.pathWithQuery)
@@ -154,7 +157,10 @@ public final class DockerClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(httpRequest, deadline: .distantFuture, logger: logger)
+            let until = deadline.map { NIODeadline.now() + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000) }
+            response = try await http.execute(httpRequest, deadline: until ?? .distantFuture, logger: logger)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            throw EngineTimeout(operation: request.operation, object: request.object, deadline: deadline ?? .zero)
         } catch {
             if let reason = Self.unreachableReason(for: error) { throw EngineUnreachable(host: host, reason: reason) }
             if let tunnel, Self.isClosedConnection(error) {
@@ -175,8 +181,13 @@ public final class DockerClient: Sendable {
 
     /// Sends a request and returns the whole response body.
     func data(_ request: EngineRequest, limit: Int = 64 << 20) async throws -> [UInt8] {
-        let response = try await send(request)
-        return Array(buffer: try await response.body.collect(upTo: limit))
+        let response = try await send(request, deadline: request.deadline)
+        do {
+            return Array(buffer: try await response.body.collect(upTo: limit))
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            throw EngineTimeout(
+                operation: request.operation, object: request.object, deadline: request.deadline ?? .zero)
+        }
     }
 
     /// Sends a request and decodes its JSON body.

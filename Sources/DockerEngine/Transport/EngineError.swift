@@ -124,3 +124,15 @@ extension String {
         return String(text)
     }
 }
+
+/// The engine took the request but did not answer it in time.
+public struct EngineTimeout: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var object: String?
+    public var deadline: Duration
+
+    public var description: String {
+        "\(operation)\(object.map { " \($0)" } ?? ""): the engine did not answer within "
+            + "\(deadline.components.seconds) s"
+    }
+}

@@ -12,6 +12,9 @@ struct EngineRequest: Sendable {
     var body: RequestBody?
     var operation: String
     var object: String?
+    /// How long the whole exchange may take when its answer is read at once; nil for one that may rightly wait
+    /// longer (waiting for a container to exit). Streams (logs, events, builds, pushes) have none.
+    var deadline: Duration? = .seconds(300)
 
     init(
         _ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], headers: [(String, String)] = [],

@@ -204,14 +204,26 @@ public struct BaseImageBuilder: Sendable {
             try await HostCommand(executable: "/bin/mount", arguments: ["--bind", archivesDirectory.path, archives])
                 .check()
         } catch {
-            _ = try? await HostCommand(executable: "/bin/umount", arguments: [proc]).run()
+            await Self.unmount([proc])
             throw error
         }
         var failure: (any Error)?
         do { try await body() } catch { failure = error }
-        _ = try? await HostCommand(executable: "/bin/umount", arguments: [archives]).run()
-        _ = try? await HostCommand(executable: "/bin/umount", arguments: [proc]).run()
+        await Self.unmount([archives, proc])
         if let failure { throw failure }
+    }
+
+    /// Unmounts `paths` in a task of its own, so that the Ctrl-C or SIGTERM that interrupted a build does not
+    /// stop the cleanup too; a mount still busy (a killed apt's children) is detached lazily.
+    static func unmount(_ paths: [String]) async {
+        await Task.detached {
+            for path in paths {
+                let status = (try? await HostCommand(executable: "/bin/umount", arguments: [path]).run())?.status
+                if status != 0 {
+                    _ = try? await HostCommand(executable: "/bin/umount", arguments: ["-l", path]).run()
+                }
+            }
+        }.value
     }
 
     @discardableResult

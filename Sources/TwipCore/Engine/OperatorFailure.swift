@@ -61,3 +61,8 @@ extension BaseImageError: OperatorFailure {
     public var kind: FailureKind { .failed }
     public var lines: [String] { [description] }
 }
+
+extension EngineTimeout: OperatorFailure {
+    public var kind: FailureKind { .failed }
+    public var lines: [String] { [description] }
+}

@@ -172,6 +172,25 @@ public struct Executor: Sendable {
             outcome: "")
     }
 
+    /// `body`'s value, or a timeout naming `container` once `deadline` has passed.
+    func withDeadline<T: Sendable>(
+        _ deadline: ContinuousClock.Instant, waitingFor container: String,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(until: deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let value = try await group.next() ?? nil else {
+                throw DeploymentError.timedOut(container: container, state: "still running, not completed")
+            }
+            return value
+        }
+    }
+
     /// Waits for what `service` depends on, as each `depends_on` condition says.
     func waitForDependencies(of service: Service, deadline: ContinuousClock.Instant) async throws {
         for dependency in service.dependsOn where dependency.condition != .serviceStarted {
@@ -183,7 +202,9 @@ public struct Executor: Sendable {
                 case .serviceHealthy:
                     try await waitUntilReady(container.name, deadline: deadline)
                 case .serviceCompletedSuccessfully:
-                    let code = try await backend.exitCode(of: container.id)
+                    let code = try await withDeadline(deadline, waitingFor: container.name) {
+                        try await backend.exitCode(of: container.id)
+                    }
                     if code != 0 {
                         throw DeploymentError.dependencyFailed(
                             service: service.name, dependency: container.name, exitCode: code)

@@ -48,7 +48,7 @@ public struct EngineSetup: Sendable {
                     environment: ["DEBIAN_FRONTEND": "noninteractive"]))
             didSomething = true
         }
-        if let version = await Self.engineVersion(host) {
+        if let version = await engineVersion() {
             say("engine answers at \(host) (Docker \(version))")
             if !didSomething { say("nothing to do") }
             return
@@ -66,7 +66,7 @@ public struct EngineSetup: Sendable {
         try Self.startDaemon(socket: path)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let version = await Self.engineVersion(host) {
+            if let version = await engineVersion() {
                 say("engine answers at \(host) (Docker \(version))")
                 return
             }
@@ -92,14 +92,10 @@ public struct EngineSetup: Sendable {
     }
 
     /// The engine's version when it answers `/_ping`, nil otherwise.
-    static func engineVersion(_ host: DockerHost) async -> String? {
-        let client = DockerClient(host: host)
-        var version: String?
-        if (try? await client.ping()) != nil {
-            version = (try? await client.version())?.version ?? "unknown version"
+    func engineVersion() async -> String? {
+        try? await EngineSession.with(environment: environment) { session in
+            (try? await session.client.version())?.version ?? "unknown version"
         }
-        try? await client.shutdown()
-        return version
     }
 
     /// Starts dockerd in a session of its own, its output appended to the log, so it outlives `twip setup`.

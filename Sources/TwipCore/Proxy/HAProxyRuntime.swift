@@ -30,10 +30,12 @@ public struct HAProxyRuntime: Sendable {
     public func send(_ command: String) async throws -> String {
         let parts = endpoint.split(separator: ":")
         guard parts.count == 2 else { throw HAProxyRuntimeError(command: command, answer: "bad endpoint \(endpoint)") }
+        // busybox nc gives up after 10 s without an answer (-w), so an HAProxy that hangs cannot hold twip.
         let result = try await client.exec(
             container,
             ExecConfig(cmd: [
-                "busybox", "sh", "-c", "printf '%s\\n' \"$1\" | busybox nc \(parts[0]) \(parts[1])", "twip", command,
+                "busybox", "sh", "-c", "printf '%s\\n' \"$1\" | busybox nc -w 10 \(parts[0]) \(parts[1])", "twip",
+                command,
             ]))
         guard result.exitCode == 0 else {
             throw HAProxyRuntimeError(command: command, answer: (result.errorOutput + result.output).trimmed)
