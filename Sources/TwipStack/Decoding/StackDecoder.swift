@@ -195,7 +195,8 @@ final class StackDecoder {
         if service.image == nil && service.build == nil {
             context.report(node, path, "service \"\(name)\" has neither \"image\" nor \"build\"")
         }
-        if service.replicas > 1 {
+        // The rule is Service.singleReplicaReason; the decoder only says where the stack breaks it.
+        if service.replicas > 1, service.singleReplicaReason != nil {
             if let nameNode = site.containerName, let containerName = service.containerName {
                 context.report(
                     nameNode, joinPath(path, "container_name"),
