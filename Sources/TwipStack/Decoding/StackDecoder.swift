@@ -37,6 +37,7 @@ final class StackDecoder {
         var stack = Stack(name: defaultName, filePath: filePath, directory: context.directory)
         guard let entries = context.entries(root, "", known: Self.topLevelKeys) else { return nil }
         stack.extensions = context.extensions(root)
+        stack.orchestrator = decodeOrchestrator(root)
         var servicesNode: Node?
         for (key, value, _) in entries {
             switch key {
@@ -516,9 +517,8 @@ final class StackDecoder {
     }
 
     private func decodeDeploy(_ node: Node, _ path: String) -> Deploy? {
-        guard let entries = context.entries(node, path, known: ["replicas", "resources", "update_config"]) else {
-            return nil
-        }
+        let known = ["replicas", "resources", "update_config"] + Self.swarmDeployKeys
+        guard let entries = context.entries(node, path, known: known) else { return nil }
         var deploy = Deploy()
         for (key, value, _) in entries {
             let p = joinPath(path, key)
@@ -533,9 +533,13 @@ final class StackDecoder {
                 }
             case "update_config":
                 deploy.updateConfig = decodeUpdateConfig(value, p)
-            default: break
+            case "rollback_config":
+                deploy.swarm.rollbackConfig = decodeUpdateConfig(value, p)
+            default:
+                decodeSwarmDeploy(key, value, p, into: &deploy)
             }
         }
+        checkSwarmDeploy(deploy, node: node, path: path)
         return deploy
     }
 
@@ -550,7 +554,7 @@ final class StackDecoder {
     }
 
     private func decodeUpdateConfig(_ node: Node, _ path: String) -> UpdateConfig? {
-        let known = ["parallelism", "delay", "order", "failure_action"]
+        let known = ["parallelism", "delay", "order", "failure_action"] + Self.swarmUpdateKeys
         guard let entries = context.entries(node, path, known: known) else { return nil }
         var config = UpdateConfig()
         for (key, value, _) in entries {
@@ -570,7 +574,8 @@ final class StackDecoder {
                 if config.failureAction == nil {
                     context.report(value, p, "invalid failure_action \"\(text)\": expected pause, continue or rollback")
                 }
-            default: break
+            default:
+                decodeSwarmUpdate(key, value, p, into: &config)
             }
         }
         return config

@@ -255,6 +255,8 @@ public struct Deploy: Sendable, Equatable {
     public var limits: Resources
     public var reservations: Resources
     public var updateConfig: UpdateConfig?
+    /// The keys only a swarm acts on.
+    public var swarm = SwarmDeploy()
 
     /// Creates a deploy section; one replica and no limits by default.
     public init(
@@ -298,6 +300,10 @@ public struct UpdateConfig: Sendable, Equatable {
     public var delay: Duration?
     public var order: Order?
     public var failureAction: FailureAction?
+    /// How long each updated task is watched for a failure (swarm only).
+    public var monitor: Duration?
+    /// The share of tasks that may fail during an update before `failureAction` applies (swarm only).
+    public var maxFailureRatio: Double?
 
     /// Creates update settings.
     public init(
