@@ -1,0 +1,292 @@
+public import DockerEngine
+import Foundation
+import TwipStack
+
+/// What converging a swarm environment changed.
+public struct SwarmChanges: Sendable, Equatable {
+    public var created: [String] = []
+    public var updated: [String] = []
+    public var removed: [String] = []
+    /// Services whose spec already matched the stack.
+    public var unchanged: [String] = []
+
+    /// The stack services a wait must follow.
+    public var changed: [String] { created + updated }
+}
+
+extension SwarmBackend {
+    /// The label holding a hash of the spec twip wrote, so that an unchanged stack changes nothing (the engine
+    /// fills in defaults, so the spec it answers is not the one sent).
+    static let specHashLabel = TwipLabel.configHash
+
+    /// Fails unless this engine manages a swarm.
+    func requireManager() async throws {
+        let state = try await client.localSwarmState()
+        guard state.isActive, state.isManager else {
+            throw OperationFailure(
+                "stack \(stack.filePath) runs on a swarm, and the engine at \(client.host) "
+                    + (state.isActive
+                        ? "is a swarm worker; point DOCKER_HOST at a manager" : "is in none; run `twip setup --swarm`"))
+        }
+    }
+
+    /// Creates or updates every selected service (all when nil) and removes the environment's services the stack
+    /// no longer has; with `wait`, returns once each changed service has converged, else rolls it back at the
+    /// deadline and fails.
+    public func up(selection: [String]?, wait: Bool, deadline: ContinuousClock.Instant) async throws -> SwarmChanges {
+        try await requireManager()
+        let deployment = try blueprint.deployment()
+        for warning in deployment.warnings { report(.warning(warning)) }
+        let selected = stack.services.filter { selection?.contains($0.name) ?? true }
+        let images = try await imageReferences(for: selected)
+
+        let networks = Set(try await client.listNetworks(filters: .labels([names.labelFilter])).map(\.name))
+        for network in deployment.networks where !networks.contains(network.name) {
+            try await client.createNetwork(network)
+            report(.networkCreated(network.name))
+        }
+
+        var changes = SwarmChanges()
+        var existing = try await services()
+        for service in selected {
+            guard var spec = deployment.services.first(where: { $0.labels?[TwipLabel.service] == service.name })
+            else { continue }
+            spec.taskTemplate.containerSpec.image = images[service.name] ?? spec.taskTemplate.containerSpec.image
+            let hash = Self.hash(spec)
+            spec.labels?[Self.specHashLabel] = hash
+            if let current = existing[service.name] {
+                if current.spec.labels?[Self.specHashLabel] == spec.labels?[Self.specHashLabel],
+                    current.spec.mode == spec.mode
+                {
+                    changes.unchanged.append(service.name)
+                    continue
+                }
+                try await update(service.name) { current in
+                    // Keep the restart counter: setting it back would itself force an update.
+                    spec.taskTemplate.forceUpdate = current.taskTemplate.forceUpdate
+                    current = spec
+                }
+                changes.updated.append(service.name)
+                report(.serviceUpdated(spec.name))
+            } else {
+                let created = try await client.createService(spec)
+                for warning in created.warnings ?? [] { report(.warning("\(spec.name): \(warning)")) }
+                changes.created.append(service.name)
+                report(.serviceCreated(spec.name))
+            }
+        }
+        if selection == nil {
+            let wanted = Set(stack.services.map(\.name))
+            for (name, service) in existing where !wanted.contains(name) {
+                try await client.removeService(service.id)
+                existing[name] = nil
+                changes.removed.append(name)
+                report(.serviceRemoved(service.spec.name))
+            }
+        }
+        if wait {
+            try await waitConverged(changes.changed, rollBack: Set(changes.updated), deadline: deadline)
+            report(.ready(environment: names.environment))
+        } else if changes.changed.isEmpty && changes.removed.isEmpty {
+            report(.nothingToChange(environment: names.environment, upToDate: changes.unchanged.count))
+        }
+        return changes
+    }
+
+    /// Each selected service's image pinned to the ID its reference points at (`REF@sha256:ID`): a rebuilt image
+    /// changes the spec and rolls the tasks, and on a one-node swarm the engine finds the image locally by that
+    /// ID without asking a registry.
+    func imageReferences(for services: [Service]) async throws -> [String: String] {
+        var pinned: [String: String] = [:]
+        for service in services {
+            let reference = names.imageReference(for: service)
+            if reference.contains("@") {
+                pinned[service.name] = reference
+                continue
+            }
+            guard let id = try? await client.inspectImage(reference).id else {
+                let hint =
+                    service.build != nil
+                    ? "run `twip \(names.environment) build \(service.name)` first"
+                    : "twip pulls nothing from registries: build it, or import it with `twip base`"
+                throw DeploymentError.imageMissing(service: service.name, image: reference, hint: hint)
+            }
+            pinned[service.name] = "\(reference)@\(id)"
+        }
+        return pinned
+    }
+
+    /// Reads a service, changes its spec with `change`, and writes it back with the version it read; an "update
+    /// out of sequence" (someone changed it in between) reads it again and retries.
+    func update(_ service: String, rollback: Bool = false, _ change: (inout ServiceSpec) -> Void) async throws {
+        let name = names.swarmService(service)
+        var attempts = 0
+        while true {
+            let current = try await client.inspectService(name)
+            var spec = current.spec
+            change(&spec)
+            do {
+                let answer = try await client.updateService(
+                    current.id, version: current.version, spec: spec, rollback: rollback)
+                for warning in answer.warnings ?? [] { report(.warning("\(name): \(warning)")) }
+                return
+            } catch let error as EngineError where error.message.contains("out of sequence") && attempts < 5 {
+                attempts += 1
+            }
+        }
+    }
+
+    /// Waits until every service in `services` runs as many tasks as it wants, with its update completed — the way
+    /// `docker service create --detach=false` judges it. A failed update, or the deadline, rolls back those in
+    /// `rollBack` and fails naming the service and its last task error.
+    func waitConverged(_ services: [String], rollBack: Set<String>, deadline: ContinuousClock.Instant) async throws {
+        var pending = Set(services)
+        while !pending.isEmpty {
+            let current = try await self.services()
+            for name in pending.sorted() {
+                guard let service = current[name] else {
+                    pending.remove(name)
+                    continue
+                }
+                switch try await convergence(of: service) {
+                case .converged: pending.remove(name)
+                case .waiting: continue
+                case .failed(let why):
+                    throw OperationFailure("service \(service.spec.name) failed to update: \(why)")
+                }
+            }
+            if pending.isEmpty { break }
+            if ContinuousClock.now >= deadline {
+                var lines: [String] = []
+                for name in pending.sorted() {
+                    let why = try await lastTaskError(of: current[name]) ?? "tasks not running yet"
+                    if rollBack.contains(name) {
+                        try await update(name, rollback: true) { _ in }
+                        report(.rolledBack(service: names.swarmService(name), reason: "not converged in time"))
+                    }
+                    lines.append("service \(names.swarmService(name)) did not converge in time: \(why)")
+                }
+                throw OperationFailure(lines.joined(separator: "; "))
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    enum Convergence: Equatable {
+        case converged, waiting
+        case failed(String)
+    }
+
+    /// Where one service stands: running tasks against wanted ones, and its update state.
+    func convergence(of service: SwarmService) async throws -> Convergence {
+        switch service.updateStatus?.state {
+        case "paused", "rollback_paused", "rollback_completed":
+            let message = service.updateStatus?.message ?? service.updateStatus?.state ?? "update stopped"
+            let task = try await lastTaskError(of: service).map { "; last task: \($0)" } ?? ""
+            return .failed(message + task)
+        case "updating", "rollback_started":
+            return .waiting
+        default:
+            break
+        }
+        let tasks = try await client.listTasks(
+            filters: Filters(["service": [service.id], "desired-state": ["running"]]))
+        let running = tasks.filter { $0.status.state == "running" }.count
+        let wanted: Int
+        if let replicas = service.spec.mode?.replicated?.replicas {
+            wanted = replicas
+        } else {
+            wanted = service.serviceStatus?.desiredTasks ?? running
+        }
+        // Tasks of an older spec still shutting down would count twice: only a settled set converges.
+        return running == wanted && tasks.count == wanted ? .converged : .waiting
+    }
+
+    /// The error of the service's most recent failed task, if one failed.
+    func lastTaskError(of service: SwarmService?) async throws -> String? {
+        guard let service else { return nil }
+        let tasks = try await client.listTasks(filters: Filters(["service": [service.id]]))
+        return
+            tasks
+            .filter { ["failed", "rejected"].contains($0.status.state) || $0.status.err != nil }
+            .max { ($0.status.timestamp ?? "") < ($1.status.timestamp ?? "") }
+            .map { "\($0.status.state): \($0.status.err ?? $0.status.message ?? "")" }
+    }
+
+    /// Sets replica counts; with `wait`, returns once the services run them.
+    public func scale(_ counts: [String: Int], wait: Bool, deadline: ContinuousClock.Instant) async throws {
+        try await requireManager()
+        let existing = try await services()
+        for (name, count) in counts.sorted(by: { $0.key < $1.key }) {
+            guard let service = existing[name] else {
+                throw OperationFailure(
+                    "service \(names.swarmService(name)) does not exist; run `twip \(names.environment) up` first")
+            }
+            let changed = service.spec.mode?.replicated?.replicas != count
+            if service.spec.mode?.replicated == nil {
+                throw UsageFailure("service \(name) is global: it runs one task per node and cannot be scaled")
+            }
+            if changed {
+                try await update(name) { spec in spec.mode = ServiceMode(replicated: .init(replicas: count)) }
+            }
+            report(.scaled(service: name, replicas: count, changed: changed))
+        }
+        if wait { try await waitConverged(Array(counts.keys), rollBack: [], deadline: deadline) }
+    }
+
+    /// Replaces every task of `services` (all when nil) through a forced rolling update, honouring each service's
+    /// update_config (start-first keeps it serving).
+    public func restart(services selection: [String]?, deadline: ContinuousClock.Instant) async throws {
+        try await requireManager()
+        let existing = try await services()
+        let names = (selection ?? stack.services.map(\.name)).filter { existing[$0] != nil }
+        for name in names {
+            try await update(name) { spec in spec.taskTemplate.forceUpdate = (spec.taskTemplate.forceUpdate ?? 0) + 1 }
+            report(.restarted(self.names.swarmService(name)))
+        }
+        try await waitConverged(names, rollBack: [], deadline: deadline)
+    }
+
+    /// Removes the environment's services, then its networks once the tasks' containers have left them.
+    public func down(deadline: ContinuousClock.Instant) async throws {
+        let existing = try await services()
+        for (_, service) in existing.sorted(by: { $0.key < $1.key }) {
+            try await client.removeService(service.id)
+            report(.serviceRemoved(service.spec.name))
+        }
+        var networks = try await client.listNetworks(filters: .labels([names.labelFilter]))
+        while !networks.isEmpty {
+            var left: [NetworkInspect] = []
+            for network in networks {
+                do {
+                    try await client.removeNetwork(network.id)
+                    report(.networkRemoved(network.name))
+                } catch let error as EngineError where error.isNotFound {
+                    continue
+                } catch let error as EngineError {
+                    // Still in use by containers the swarm is stopping.
+                    if ContinuousClock.now >= deadline { throw error }
+                    left.append(network)
+                }
+            }
+            networks = left
+            if !networks.isEmpty { try await Task.sleep(for: pollInterval) }
+        }
+        if existing.isEmpty { report(.nothingToRemove(environment: names.environment)) }
+    }
+
+    /// A stable hash (FNV-1a 64, hex) of a spec's JSON with sorted keys.
+    static func hash(_ spec: ServiceSpec) -> String {
+        var spec = spec
+        spec.labels?[specHashLabel] = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(spec)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
