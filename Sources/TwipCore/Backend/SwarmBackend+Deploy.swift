@@ -18,6 +18,10 @@ extension SwarmBackend {
     /// The label holding a hash of the spec twip wrote, so that an unchanged stack changes nothing (the engine
     /// fills in defaults, so the spec it answers is not the one sent).
     static let specHashLabel = TwipLabel.configHash
+    /// The label holding the image reference the stack names (the spec itself runs the image's ID).
+    static let imageLabel = "io.twip.image"
+    /// Failed or rejected tasks after a change that make a wait give up (the swarm would go on replacing them).
+    static let failedTasksLimit = 3
 
     /// Fails unless this engine manages a swarm.
     func requireManager() async throws {
@@ -48,9 +52,11 @@ extension SwarmBackend {
 
         var changes = SwarmChanges()
         var existing = try await services()
+        let before = try await taskIDs(of: existing.values.map(\.id))
         for service in selected {
             guard var spec = deployment.services.first(where: { $0.labels?[TwipLabel.service] == service.name })
             else { continue }
+            spec.labels?[Self.imageLabel] = spec.taskTemplate.containerSpec.image
             spec.taskTemplate.containerSpec.image = images[service.name] ?? spec.taskTemplate.containerSpec.image
             let hash = Self.hash(spec)
             spec.labels?[Self.specHashLabel] = hash
@@ -85,7 +91,8 @@ extension SwarmBackend {
             }
         }
         if wait {
-            try await waitConverged(changes.changed, rollBack: Set(changes.updated), deadline: deadline)
+            try await waitConverged(
+                selected.map(\.name), rollBack: Set(changes.updated), deadline: deadline, tasksBefore: before)
             report(.ready(environment: names.environment))
         } else if changes.changed.isEmpty && changes.removed.isEmpty {
             report(.nothingToChange(environment: names.environment, upToDate: changes.unchanged.count))
@@ -93,9 +100,10 @@ extension SwarmBackend {
         return changes
     }
 
-    /// Each selected service's image pinned to the ID its reference points at (`REF@sha256:ID`): a rebuilt image
-    /// changes the spec and rolls the tasks, and on a one-node swarm the engine finds the image locally by that
-    /// ID without asking a registry.
+    /// Each selected service's image pinned to the ID its reference points at (`sha256:ID`): a rebuilt image
+    /// changes the spec and rolls the tasks, and on a one-node swarm the engine runs the local image without asking
+    /// a registry (a task referring to an image ID is never pulled). A reference with a digest is kept as written:
+    /// that is how images pushed to a registry reach every node.
     func imageReferences(for services: [Service]) async throws -> [String: String] {
         var pinned: [String: String] = [:]
         for service in services {
@@ -111,7 +119,7 @@ extension SwarmBackend {
                     : "twip pulls nothing from registries: build it, or import it with `twip base`"
                 throw DeploymentError.imageMissing(service: service.name, image: reference, hint: hint)
             }
-            pinned[service.name] = "\(reference)@\(id)"
+            pinned[service.name] = id
         }
         return pinned
     }
@@ -139,7 +147,9 @@ extension SwarmBackend {
     /// Waits until every service in `services` runs as many tasks as it wants, with its update completed — the way
     /// `docker service create --detach=false` judges it. A failed update, or the deadline, rolls back those in
     /// `rollBack` and fails naming the service and its last task error.
-    func waitConverged(_ services: [String], rollBack: Set<String>, deadline: ContinuousClock.Instant) async throws {
+    func waitConverged(
+        _ services: [String], rollBack: Set<String>, deadline: ContinuousClock.Instant, tasksBefore: Set<String> = []
+    ) async throws {
         var pending = Set(services)
         while !pending.isEmpty {
             let current = try await self.services()
@@ -148,11 +158,15 @@ extension SwarmBackend {
                     pending.remove(name)
                     continue
                 }
-                switch try await convergence(of: service) {
+                switch try await convergence(of: service, tasksBefore: tasksBefore) {
                 case .converged: pending.remove(name)
                 case .waiting: continue
                 case .failed(let why):
-                    throw OperationFailure("service \(service.spec.name) failed to update: \(why)")
+                    if rollBack.contains(name), service.updateStatus?.state?.hasPrefix("rollback") != true {
+                        try await update(name, rollback: true) { _ in }
+                        report(.rolledBack(service: service.spec.name, reason: why))
+                    }
+                    throw OperationFailure("service \(service.spec.name) failed: \(why)")
                 }
             }
             if pending.isEmpty { break }
@@ -178,7 +192,7 @@ extension SwarmBackend {
     }
 
     /// Where one service stands: running tasks against wanted ones, and its update state.
-    func convergence(of service: SwarmService) async throws -> Convergence {
+    func convergence(of service: SwarmService, tasksBefore: Set<String> = []) async throws -> Convergence {
         switch service.updateStatus?.state {
         case "paused", "rollback_paused", "rollback_completed":
             let message = service.updateStatus?.message ?? service.updateStatus?.state ?? "update stopped"
@@ -189,8 +203,12 @@ extension SwarmBackend {
         default:
             break
         }
-        let tasks = try await client.listTasks(
-            filters: Filters(["service": [service.id], "desired-state": ["running"]]))
+        let all = try await client.listTasks(filters: Filters(["service": [service.id]]))
+        let failed = all.filter { !tasksBefore.contains($0.id) && ["failed", "rejected"].contains($0.status.state) }
+        if failed.count >= Self.failedTasksLimit, let last = Self.latest(failed) {
+            return .failed("\(failed.count) tasks failed; last: \(Self.describe(last))")
+        }
+        let tasks = all.filter { $0.desiredState == "running" }
         let running = tasks.filter { $0.status.state == "running" }.count
         let wanted: Int
         if let replicas = service.spec.mode?.replicated?.replicas {
@@ -206,11 +224,8 @@ extension SwarmBackend {
     func lastTaskError(of service: SwarmService?) async throws -> String? {
         guard let service else { return nil }
         let tasks = try await client.listTasks(filters: Filters(["service": [service.id]]))
-        return
-            tasks
-            .filter { ["failed", "rejected"].contains($0.status.state) || $0.status.err != nil }
-            .max { ($0.status.timestamp ?? "") < ($1.status.timestamp ?? "") }
-            .map { "\($0.status.state): \($0.status.err ?? $0.status.message ?? "")" }
+        return Self.latest(tasks.filter { ["failed", "rejected"].contains($0.status.state) || $0.status.err != nil })
+            .map(Self.describe)
     }
 
     /// Sets replica counts; with `wait`, returns once the services run them.
@@ -273,6 +288,22 @@ extension SwarmBackend {
             if !networks.isEmpty { try await Task.sleep(for: pollInterval) }
         }
         if existing.isEmpty { report(.nothingToRemove(environment: names.environment)) }
+    }
+
+    /// The IDs of the tasks of `services` now, so that a wait counts only failures that come after.
+    func taskIDs(of services: [String]) async throws -> Set<String> {
+        guard !services.isEmpty else { return [] }
+        return Set(try await client.listTasks(filters: Filters(["service": services])).map(\.id))
+    }
+
+    /// The task whose status changed last.
+    static func latest(_ tasks: [SwarmTask]) -> SwarmTask? {
+        tasks.max { ($0.status.timestamp ?? "") < ($1.status.timestamp ?? "") }
+    }
+
+    /// `rejected: No such image: ...`.
+    static func describe(_ task: SwarmTask) -> String {
+        "\(task.status.state): \(task.status.err ?? task.status.message ?? "")"
     }
 
     /// A stable hash (FNV-1a 64, hex) of a spec's JSON with sorted keys.

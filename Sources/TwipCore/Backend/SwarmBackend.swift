@@ -79,7 +79,8 @@ public struct SwarmBackend: Backend {
         var observed = ObservedContainer(
             id: containerID.isEmpty ? task.id : containerID, name: taskName, environment: names.environment,
             service: service, replica: slot, configHash: spec.labels?[TwipLabel.configHash] ?? "",
-            imageID: "", image: task.spec?.containerSpec.image ?? spec.taskTemplate.containerSpec.image,
+            imageID: task.spec?.containerSpec.image ?? spec.taskTemplate.containerSpec.image,
+            image: spec.labels?[Self.imageLabel] ?? spec.taskTemplate.containerSpec.image,
             state: Self.state(task.status.state), health: health,
             ports: (spec.endpointSpec?.ports ?? []).map {
                 PortMapping(hostPort: $0.publishedPort, port: $0.targetPort, protocol: $0.protocol ?? "tcp")

@@ -74,9 +74,10 @@ public struct SwarmBlueprint: Sendable {
 
     /// The service spec of one stack service.
     public func spec(for service: Service) -> ServiceSpec {
-        let labels = service.labels.merging(
-            [TwipLabel.environment: names.environment, TwipLabel.service: service.name]
-        ) { _, twip in twip }
+        let twip = [TwipLabel.environment: names.environment, TwipLabel.service: service.name]
+        // As `docker stack deploy` does: `labels` go on the tasks' containers, `deploy.labels` on the service;
+        // twip's own labels on both.
+        let labels = service.labels.merging(twip) { _, twip in twip }
 
         var container = ContainerSpec(image: names.imageReference(for: service))
         container.labels = labels
@@ -107,7 +108,7 @@ public struct SwarmBlueprint: Sendable {
         task.networks = networks(for: service).map { NetworkAttachment(target: $0.name, aliases: $0.aliases) }
 
         var spec = ServiceSpec(name: names.swarmService(service.name), taskTemplate: task)
-        spec.labels = swarm.labels.merging(labels) { _, twip in twip }
+        spec.labels = swarm.labels.merging(twip) { _, twip in twip }
         spec.mode =
             swarm.mode == .global
             ? ServiceMode(replicated: nil) : ServiceMode(replicated: .init(replicas: service.replicas))

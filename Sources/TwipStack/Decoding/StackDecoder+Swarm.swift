@@ -85,10 +85,13 @@ extension StackDecoder {
     private func decodeConstraints(_ node: Node, _ path: String) -> [String] {
         guard let list = context.stringList(node, path) else { return [] }
         let operators = ["==", "!="]
+        let items: [Node]
+        if case .sequence(let nodes) = node.content { items = nodes } else { items = [] }
         for (index, constraint) in list.enumerated()
         where !operators.contains(where: { constraint.contains($0) }) {
             context.report(
-                node, "\(path)[\(index)]", "invalid constraint \"\(constraint)\": expected NAME==VALUE or NAME!=VALUE")
+                index < items.count ? items[index] : node, "\(path)[\(index)]",
+                "invalid constraint \"\(constraint)\": expected NAME==VALUE or NAME!=VALUE")
         }
         return list
     }

@@ -307,12 +307,15 @@ public struct UpdateConfig: Sendable, Equatable {
 
     /// Creates update settings.
     public init(
-        parallelism: Int? = nil, delay: Duration? = nil, order: Order? = nil, failureAction: FailureAction? = nil
+        parallelism: Int? = nil, delay: Duration? = nil, order: Order? = nil, failureAction: FailureAction? = nil,
+        monitor: Duration? = nil, maxFailureRatio: Double? = nil
     ) {
         self.parallelism = parallelism
         self.delay = delay
         self.order = order
         self.failureAction = failureAction
+        self.monitor = monitor
+        self.maxFailureRatio = maxFailureRatio
     }
 }
 
