@@ -209,7 +209,13 @@ extension SwarmBackend {
             return .failed("\(failed.count) tasks failed; last: \(Self.describe(last))")
         }
         let tasks = all.filter { $0.desiredState == "running" }
-        let running = tasks.filter { $0.status.state == "running" }.count
+        // Only tasks of the current spec count: right after an update (or a forced restart) the old tasks still
+        // run until the updater, which starts a moment later, replaces them.
+        let template = service.spec.taskTemplate
+        let current = tasks.filter {
+            $0.spec?.forceUpdate == template.forceUpdate && $0.spec?.containerSpec == template.containerSpec
+        }
+        let running = current.filter { $0.status.state == "running" }.count
         let wanted: Int
         if let replicas = service.spec.mode?.replicated?.replicas {
             wanted = replicas
@@ -262,12 +268,25 @@ extension SwarmBackend {
         try await waitConverged(names, rollBack: [], deadline: deadline)
     }
 
-    /// Removes the environment's services, then its networks once the tasks' containers have left them.
+    /// Removes the environment's services, waits for their tasks' containers to be gone, then removes its
+    /// networks (a node keeps its copy of an overlay network while a container is attached).
     public func down(deadline: ContinuousClock.Instant) async throws {
         let existing = try await services()
         for (_, service) in existing.sorted(by: { $0.key < $1.key }) {
             try await client.removeService(service.id)
             report(.serviceRemoved(service.spec.name))
+        }
+        let ids = Set(existing.values.map(\.id))
+        while !ids.isEmpty {
+            let left = try await client.listContainers(all: true, filters: .labels([names.labelFilter]))
+                .filter { ids.contains($0.labels?["com.docker.swarm.service.id"] ?? "") }
+            if left.isEmpty { break }
+            if ContinuousClock.now >= deadline {
+                throw OperationFailure(
+                    "\(left.count) task container(s) of \(names.environment) still there after the services were removed"
+                )
+            }
+            try await Task.sleep(for: pollInterval)
         }
         var networks = try await client.listNetworks(filters: .labels([names.labelFilter]))
         while !networks.isEmpty {
