@@ -4,7 +4,7 @@ TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk \
 	docker-registry apache2-utils curl
 
-.PHONY: setup deps build data test e2e faults train install bench bench-deps
+.PHONY: setup deps build data test e2e e2e-swarm faults train install bench bench-deps
 
 ## setup: install what building twip needs, build it, then let `twip setup` start the Docker engine.
 setup: deps build data
@@ -31,6 +31,10 @@ test:
 ## e2e: base images, both environments, scaling under load, pack to a local registry (needs `make setup`).
 e2e: build
 	tests/e2e.sh
+
+## e2e-swarm: the public environment on a one-node swarm made (and left) by the script (needs `make setup`).
+e2e-swarm: build
+	tests/e2e-swarm.sh
 
 ## faults: interrupted (Ctrl-C, SIGTERM) and concurrent commands, a silent engine, a replica killed under writers.
 faults: build
