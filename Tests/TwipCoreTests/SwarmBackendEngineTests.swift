@@ -112,6 +112,37 @@ struct SwarmBackendEngineTests {
         #expect(try await client.listNetworks(filters: .labels(["io.twip.env=\(environment)"])).isEmpty)
     }
 
+    @Test func anUpdateWhoseTasksNeverGetHealthyIsRolledBackAndFails() async throws {
+        try await EngineTestSupport.withEngine { client in
+            try await OneNodeSwarm.with(client) {
+                var good = stack()
+                good.services[0].deploy.updateConfig = UpdateConfig(
+                    parallelism: 1, order: .startFirst, failureAction: .rollback, monitor: .seconds(2))
+                var bad = good
+                // Serves on another port than the one its health check asks: never healthy.
+                bad.services[0].command = ["httpd", "-f", "-p", "8081", "-h", "/www"]
+                let lines = LineSink()
+                do {
+                    try await environment(client, good).up(wait: true, timeout: .seconds(90))
+                    do {
+                        try await environment(client, bad, lines: lines).up(wait: true, timeout: .seconds(90))
+                        Issue.record("an update that never got healthy succeeded")
+                    } catch let error as OperationFailure {
+                        #expect(error.message.contains("\(environment)_web"), "\(error)")
+                    }
+                    let service = try await client.inspectService("\(environment)_web")
+                    #expect(service.spec.taskTemplate.containerSpec.args == good.services[0].command)
+                    #expect(service.updateStatus?.state?.hasPrefix("rollback") == true)
+                    #expect(lines.lines.contains("service \(environment)_web updated"))
+                } catch {
+                    try? await environment(client, good).down(volumes: false)
+                    throw error
+                }
+                try await environment(client, good).down(volumes: false)
+            }
+        }
+    }
+
     @Test func aStackWithAMissingImageFailsBeforeAnyServiceIsCreated() async throws {
         try await EngineTestSupport.withClient { client in
             try await OneNodeSwarm.with(client) {

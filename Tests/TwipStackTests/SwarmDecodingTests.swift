@@ -86,6 +86,10 @@ import TwipStack
             "stacks/test.yml:6:7: services.web.deploy.replicas: replicas cannot be set for a global service"
         ),
         (
+            "services:\n  web:\n    image: nginx\n    deploy:\n      rollback_config: {failure_action: rollback}\n",
+            "stacks/test.yml:5:7: services.web.deploy.rollback_config.failure_action: a failed rollback cannot roll back: expected pause or continue"
+        ),
+        (
             "services:\n  web:\n    image: nginx\n    ports:\n      - {target: 80, published: 8080, mode: mesh}\n",
             "stacks/test.yml:5:45: services.web.ports[0].mode: invalid mode \"mesh\": expected host or ingress"
         ),

@@ -42,7 +42,7 @@ extension SwarmBackend {
         let deployment = try blueprint.deployment()
         for warning in deployment.warnings { report(.warning(warning)) }
         let selected = stack.services.filter { selection?.contains($0.name) ?? true }
-        let images = try await imageReferences(for: selected)
+        let specs = try await desiredSpecs(selected, deployment: deployment)
 
         let networks = Set(try await client.listNetworks(filters: .labels([names.labelFilter])).map(\.name))
         for network in deployment.networks where !networks.contains(network.name) {
@@ -54,23 +54,17 @@ extension SwarmBackend {
         var existing = try await services()
         let before = try await taskIDs(of: existing.values.map(\.id))
         for service in selected {
-            guard var spec = deployment.services.first(where: { $0.labels?[TwipLabel.service] == service.name })
-            else { continue }
-            spec.labels?[Self.imageLabel] = spec.taskTemplate.containerSpec.image
-            spec.taskTemplate.containerSpec.image = images[service.name] ?? spec.taskTemplate.containerSpec.image
-            let hash = Self.hash(spec)
-            spec.labels?[Self.specHashLabel] = hash
+            guard let spec = specs[service.name] else { continue }
             if let current = existing[service.name] {
-                if current.spec.labels?[Self.specHashLabel] == spec.labels?[Self.specHashLabel],
-                    current.spec.mode == spec.mode
-                {
+                if Self.matches(current, spec) {
                     changes.unchanged.append(service.name)
                     continue
                 }
                 try await update(service.name) { current in
                     // Keep the restart counter: setting it back would itself force an update.
-                    spec.taskTemplate.forceUpdate = current.taskTemplate.forceUpdate
+                    let forceUpdate = current.taskTemplate.forceUpdate
                     current = spec
+                    current.taskTemplate.forceUpdate = forceUpdate
                 }
                 changes.updated.append(service.name)
                 report(.serviceUpdated(spec.name))
@@ -98,6 +92,58 @@ extension SwarmBackend {
             report(.nothingToChange(environment: names.environment, upToDate: changes.unchanged.count))
         }
         return changes
+    }
+
+    /// The spec each selected service should have: its image pinned, labelled with its reference and a hash.
+    func desiredSpecs(_ selected: [Service], deployment: SwarmDeployment) async throws -> [String: ServiceSpec] {
+        let images = try await imageReferences(for: selected)
+        var specs: [String: ServiceSpec] = [:]
+        for service in selected {
+            guard var spec = deployment.services.first(where: { $0.labels?[TwipLabel.service] == service.name })
+            else { continue }
+            spec.labels?[Self.imageLabel] = spec.taskTemplate.containerSpec.image
+            spec.taskTemplate.containerSpec.image = images[service.name] ?? spec.taskTemplate.containerSpec.image
+            let hash = Self.hash(spec)
+            spec.labels?[Self.specHashLabel] = hash
+            specs[service.name] = spec
+        }
+        return specs
+    }
+
+    /// Whether a service already has the spec twip would write (the engine's defaults aside) and its replicas.
+    static func matches(_ current: SwarmService, _ spec: ServiceSpec) -> Bool {
+        current.spec.labels?[specHashLabel] == spec.labels?[specHashLabel] && current.spec.mode == spec.mode
+    }
+
+    /// What `up` would change, one line per service, without changing anything (`up --dry-run`).
+    public func preview(selection: [String]?) async throws -> [String] {
+        try await requireManager()
+        let deployment = try blueprint.deployment()
+        let selected = stack.services.filter { selection?.contains($0.name) ?? true }
+        let specs = try await desiredSpecs(selected, deployment: deployment)
+        let existing = try await services()
+        let networks = Set(try await client.listNetworks(filters: .labels([names.labelFilter])).map(\.name))
+        var lines = deployment.networks.filter { !networks.contains($0.name) }.map {
+            "create network \($0.name) (\($0.driver ?? "overlay"))"
+        }
+        for service in selected {
+            guard let spec = specs[service.name] else { continue }
+            let replicas = spec.replicas.map { "\($0) replica\($0 == 1 ? "" : "s")" } ?? "global"
+            guard let current = existing[service.name] else {
+                lines.append("create service \(spec.name) (\(replicas))")
+                continue
+            }
+            if !Self.matches(current, spec) {
+                lines.append("update service \(spec.name) (\(replicas), rolling as its update_config says)")
+            }
+        }
+        if selection == nil {
+            let wanted = Set(stack.services.map(\.name))
+            for (name, service) in existing.sorted(by: { $0.key < $1.key }) where !wanted.contains(name) {
+                lines.append("remove service \(service.spec.name) (no longer in the stack)")
+            }
+        }
+        return deployment.warnings.map { "warning: \($0)" } + lines
     }
 
     /// Each selected service's image pinned to the ID its reference points at (`sha256:ID`): a rebuilt image

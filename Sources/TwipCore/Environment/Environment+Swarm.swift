@@ -13,4 +13,9 @@ extension Environment {
 
     /// True when the stack runs on a swarm.
     public var isSwarm: Bool { stack.orchestrator == .swarm }
+
+    /// On a swarm, what `up` would change, one line per service; nil for containers (see `plan`).
+    public func swarmPreview(selection: [String]? = nil) async throws -> [String]? {
+        try await swarm?.preview(selection: selection)
+    }
 }

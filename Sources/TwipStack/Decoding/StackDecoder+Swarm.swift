@@ -74,12 +74,19 @@ extension StackDecoder {
         }
     }
 
-    /// Checks that the deploy keys of a stack fit its orchestrator: global mode has no replica count.
+    /// Checks the deploy keys together: a global service has no replica count, and a rollback cannot roll back.
     func checkSwarmDeploy(_ deploy: Deploy, node: Node, path: String) {
-        guard deploy.swarm.mode == .global, case .mapping(let pairs) = node.content,
-            let replicas = pairs.first(where: { $0.key.stackScalarText == "replicas" })
-        else { return }
-        context.report(replicas.key, joinPath(path, "replicas"), "replicas cannot be set for a global service")
+        guard case .mapping(let pairs) = node.content else { return }
+        if deploy.swarm.mode == .global, let replicas = pairs.first(where: { $0.key.stackScalarText == "replicas" }) {
+            context.report(replicas.key, joinPath(path, "replicas"), "replicas cannot be set for a global service")
+        }
+        if deploy.swarm.rollbackConfig?.failureAction == .rollback,
+            let rollback = pairs.first(where: { $0.key.stackScalarText == "rollback_config" })
+        {
+            context.report(
+                rollback.key, joinPath(path, "rollback_config.failure_action"),
+                "a failed rollback cannot roll back: expected pause or continue")
+        }
     }
 
     private func decodeConstraints(_ node: Node, _ path: String) -> [String] {
