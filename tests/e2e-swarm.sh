@@ -110,6 +110,8 @@ must "$TWIP" public build -q
 must "$TWIP" public up --wait --timeout 300
 check "the entry port serves within 30 s of up --wait" serving
 check "public test / answers 200" "$TWIP" public test /
+check "a second up plans nothing (--dry-run)" sh -c "'$TWIP' public up --dry-run | grep -q 'nothing to change'"
+check "status shows the swarm environment's services" sh -c "'$TWIP' status | grep -q public"
 check "the stats page refuses requests without credentials" \
     sh -c "! curl -fsS -o /dev/null 'http://127.0.0.1:${TWIP_STATS_PORT}/'"
 check "the stats page answers with TWIP_STATS_AUTH" \

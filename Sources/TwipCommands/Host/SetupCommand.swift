@@ -20,7 +20,12 @@ struct SetupCommand: AsyncParsableCommand {
     var swarm = false
 
     func run() async throws {
-        try await EngineSetup(timeout: .seconds(timeout)).run { Terminal.standardOutput.write("setup: \($0)\n") }
+        let swarm = swarm
+        try await EngineSetup(timeout: .seconds(timeout)).run { line in
+            // With --swarm there may be something left to do.
+            if swarm && line == "nothing to do" { return }
+            Terminal.standardOutput.write("setup: \(line)\n")
+        }
         guard swarm else { return }
         let setup = try await EngineSession.with { try await $0.setupSwarm() }
         let out = Terminal.standardOutput
