@@ -46,6 +46,15 @@ extension StackOptions {
             throw StackInvalid(lines: problems.map { "\(path): \($0)" })
         }
         let environment = try fixed ?? EnvironmentNames.environment(forFile: path, stackName: loaded.stack.name)
+        if loaded.stack.orchestrator == .swarm {
+            // What a swarm cannot do is an invalid stack, found before any engine call.
+            do {
+                _ = try SwarmBlueprint(stack: loaded.stack, names: EnvironmentNames(environment: environment))
+                    .deployment()
+            } catch {
+                throw StackInvalid(lines: error.problems.map { "\(path): \($0)" })
+            }
+        }
         return LoadedEnvironment(stack: loaded.stack, environment: environment, proxies: roles, displayPath: path)
     }
 }

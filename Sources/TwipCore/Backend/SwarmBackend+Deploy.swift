@@ -38,8 +38,9 @@ extension SwarmBackend {
     /// no longer has; with `wait`, returns once each changed service has converged, else rolls it back at the
     /// deadline and fails.
     public func up(selection: [String]?, wait: Bool, deadline: ContinuousClock.Instant) async throws -> SwarmChanges {
-        try await requireManager()
+        // What the swarm cannot do is reported before any engine call.
         let deployment = try blueprint.deployment()
+        try await requireManager()
         for warning in deployment.warnings { report(.warning(warning)) }
         let selected = stack.services.filter { selection?.contains($0.name) ?? true }
         let specs = try await desiredSpecs(selected, deployment: deployment)
@@ -117,8 +118,8 @@ extension SwarmBackend {
 
     /// What `up` would change, one line per service, without changing anything (`up --dry-run`).
     public func preview(selection: [String]?) async throws -> [String] {
-        try await requireManager()
         let deployment = try blueprint.deployment()
+        try await requireManager()
         let selected = stack.services.filter { selection?.contains($0.name) ?? true }
         let specs = try await desiredSpecs(selected, deployment: deployment)
         let existing = try await services()
