@@ -107,7 +107,9 @@ must engine POST /services/create \
     "{\"Name\":\"$foreign\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"$image\",\"Command\":[\"sleep\",\"3600\"]}}}"
 
 must "$TWIP" public build -q
+up_start=$SECONDS
 must "$TWIP" public up --wait --timeout 300
+echo "# public up --wait from nothing: $((SECONDS - up_start)) s"
 check "the entry port serves within 30 s of up --wait" serving
 check "public test / answers 200" "$TWIP" public test /
 check "a second up plans nothing (--dry-run)" sh -c "'$TWIP' public up --dry-run | grep -q 'nothing to change'"

@@ -17,9 +17,8 @@ struct Twip: AsyncParsableCommand {
         subcommands: [
             ConfigCommand.self, BuildCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, ScaleCommand.self,
             LogsCommand.self, RestartCommand.self, TestCommand.self, BenchCommand.self, StatusCommand.self,
-            PackCommand.self, CleanCommand.self, ImagesCommand.self, SetupCommand.self, SwarmCommand.self,
-            BaseCommand.self,
-            VersionCommand.self,
+            PackCommand.self, CleanCommand.self, ImagesCommand.self, SetupCommand.self, BaseCommand.self,
+            VersionCommand.self, SwarmCommand.self,
         ]
     )
 }

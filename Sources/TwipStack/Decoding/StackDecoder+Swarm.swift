@@ -8,8 +8,6 @@ extension StackDecoder {
     static let swarmDeployKeys = [
         "mode", "placement", "restart_policy", "rollback_config", "labels", "endpoint_mode",
     ]
-    /// `update_config` and `rollback_config` keys decoded here, beside parallelism, delay, order, failure_action.
-    static let swarmUpdateKeys = ["monitor", "max_failure_ratio"]
 
     /// Reads `x-twip: {orchestrator: containers|swarm}`; containers when the extension is absent.
     func decodeOrchestrator(_ root: Node) -> Orchestrator {
@@ -52,23 +50,6 @@ extension StackDecoder {
             }
         case "restart_policy":
             deploy.swarm.restartPolicy = decodeSwarmRestart(value, path)
-        default:
-            break
-        }
-    }
-
-    /// Decodes one of `swarmUpdateKeys` into an update or rollback config.
-    func decodeSwarmUpdate(_ key: String, _ value: Node, _ path: String, into config: inout UpdateConfig) {
-        switch key {
-        case "monitor":
-            config.monitor = context.duration(value, path)
-        case "max_failure_ratio":
-            guard let text = context.string(value, path) else { return }
-            if let ratio = Double(text), ratio >= 0, ratio <= 1 {
-                config.maxFailureRatio = ratio
-            } else {
-                context.report(value, path, "invalid max_failure_ratio \"\(text)\": expected a number from 0 to 1")
-            }
         default:
             break
         }

@@ -554,7 +554,7 @@ final class StackDecoder {
     }
 
     private func decodeUpdateConfig(_ node: Node, _ path: String) -> UpdateConfig? {
-        let known = ["parallelism", "delay", "order", "failure_action"] + Self.swarmUpdateKeys
+        let known = ["parallelism", "delay", "order", "failure_action", "monitor", "max_failure_ratio"]
         guard let entries = context.entries(node, path, known: known) else { return nil }
         var config = UpdateConfig()
         for (key, value, _) in entries {
@@ -574,8 +574,15 @@ final class StackDecoder {
                 if config.failureAction == nil {
                     context.report(value, p, "invalid failure_action \"\(text)\": expected pause, continue or rollback")
                 }
-            default:
-                decodeSwarmUpdate(key, value, p, into: &config)
+            case "monitor": config.monitor = context.duration(value, p)
+            case "max_failure_ratio":
+                guard let text = context.string(value, p) else { continue }
+                guard let ratio = Double(text), ratio.isFinite, (0...1).contains(ratio) else {
+                    context.report(value, p, "invalid max_failure_ratio \"\(text)\": expected a number from 0 to 1")
+                    continue
+                }
+                config.maxFailureRatio = ratio
+            default: break
             }
         }
         return config

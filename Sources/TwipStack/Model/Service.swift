@@ -300,9 +300,9 @@ public struct UpdateConfig: Sendable, Equatable {
     public var delay: Duration?
     public var order: Order?
     public var failureAction: FailureAction?
-    /// How long each updated task is watched for a failure (swarm only).
+    /// How long a new replica is watched after it took traffic; failing then counts as a failed update.
     public var monitor: Duration?
-    /// The share of tasks that may fail during an update before `failureAction` applies (swarm only).
+    /// The share of new replicas that may fail before `failureAction` applies.
     public var maxFailureRatio: Double?
 
     /// Creates update settings.

@@ -99,7 +99,17 @@ extension Service {
         if let limits = deploy.limits.node { resources.append(("limits", limits)) }
         if let reservations = deploy.reservations.node { resources.append(("reservations", reservations)) }
         if !resources.isEmpty { d.append(("resources", .map(resources))) }
-        if let update = deploy.updateConfig, !forHash { d.append(("update_config", update.normalizedNode)) }
+        if let update = deploy.updateConfig, !forHash {
+            var u: [(String, Node)] = []
+            if let parallelism = update.parallelism { u.append(("parallelism", .int(parallelism))) }
+            if let delay = update.delay { u.append(("delay", .duration(delay))) }
+            if let order = update.order { u.append(("order", .text(order.rawValue))) }
+            if let action = update.failureAction { u.append(("failure_action", .text(action.rawValue))) }
+            if let monitor = update.monitor { u.append(("monitor", .duration(monitor))) }
+            if let ratio = update.maxFailureRatio { u.append(("max_failure_ratio", .text(String(ratio)))) }
+            d.append(("update_config", .map(u)))
+        }
+
         // How the swarm schedules and rolls tasks: shown, but like update_config it recreates no container.
         if !forHash { d += deploy.swarm.normalizedEntries }
         if !d.isEmpty { add("deploy", .map(d)) }

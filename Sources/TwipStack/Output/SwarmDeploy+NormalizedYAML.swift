@@ -1,7 +1,7 @@
 import TwipYAML
 
 extension UpdateConfig {
-    /// `update_config` or `rollback_config` as `twip config` prints it.
+    /// `rollback_config` as `twip config` prints it (the same keys as `update_config`).
     var normalizedNode: Node {
         var u: [(String, Node)] = []
         if let parallelism { u.append(("parallelism", .int(parallelism))) }
@@ -9,7 +9,7 @@ extension UpdateConfig {
         if let order { u.append(("order", .text(order.rawValue))) }
         if let failureAction { u.append(("failure_action", .text(failureAction.rawValue))) }
         if let monitor { u.append(("monitor", .duration(monitor))) }
-        if let maxFailureRatio { u.append(("max_failure_ratio", .number(maxFailureRatio))) }
+        if let maxFailureRatio { u.append(("max_failure_ratio", .text(String(maxFailureRatio)))) }
         return .map(u)
     }
 }
