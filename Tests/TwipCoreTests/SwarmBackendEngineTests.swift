@@ -103,6 +103,11 @@ struct SwarmBackendEngineTests {
         #expect(restarted.count == 3)
         #expect(before.isDisjoint(with: Set(restarted.map(\.id))))
 
+        let backend = try #require(env.swarm)
+        #expect(try await backend.rollback(deadline: .now + .seconds(120)) == ["web"])
+        #expect(try await client.inspectService("\(environment)_web").updateStatus?.state == "rollback_completed")
+        #expect(try await env.ps().filter { $0.state == .running }.count == 3)
+
         let logged = LineSink()
         try await env.logs(services: ["web"], follow: false, tail: nil) { logged.append($0.text) }
         #expect(logged.lines.contains("serving"))

@@ -56,7 +56,7 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case serviceCreated(String)
     case serviceUpdated(String)
     case serviceRemoved(String)
-    case rolledBack(service: String, reason: String)
+    case serviceRolledBack(service: String, reason: String)
 
     public var description: String {
         switch self {
@@ -82,7 +82,7 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .serviceCreated(let name): "service \(name) created"
         case .serviceUpdated(let name): "service \(name) updated"
         case .serviceRemoved(let name): "service \(name) removed"
-        case .rolledBack(let name, let reason): "service \(name) rolled back to its previous spec: \(reason)"
+        case .serviceRolledBack(let name, let reason): "service \(name) rolled back to its previous spec: \(reason)"
         }
     }
 }

@@ -7,7 +7,8 @@ extension SwarmBackend {
     /// `docker service create --detach=false` judges it. A failed update, or the deadline, rolls back those in
     /// `rollBack` and fails naming the service and its last task error.
     func waitConverged(
-        _ services: [String], rollBack: Set<String>, deadline: ContinuousClock.Instant, tasksBefore: Set<String> = []
+        _ services: [String], rollBack: Set<String>, deadline: ContinuousClock.Instant, tasksBefore: Set<String> = [],
+        rollingBack: Bool = false
     ) async throws {
         var pending = Set(services)
         while !pending.isEmpty {
@@ -17,13 +18,13 @@ extension SwarmBackend {
                     pending.remove(name)
                     continue
                 }
-                switch try await convergence(of: service, tasksBefore: tasksBefore) {
+                switch try await convergence(of: service, tasksBefore: tasksBefore, rollingBack: rollingBack) {
                 case .converged: pending.remove(name)
                 case .waiting: continue
                 case .failed(let why):
                     if rollBack.contains(name), service.updateStatus?.state?.hasPrefix("rollback") != true {
                         try await update(name, rollback: true) { _ in }
-                        report(.rolledBack(service: service.spec.name, reason: why))
+                        report(.serviceRolledBack(service: service.spec.name, reason: why))
                     }
                     throw OperationFailure("service \(service.spec.name) failed: \(why)")
                 }
@@ -35,7 +36,7 @@ extension SwarmBackend {
                     let why = try await lastTaskError(of: current[name]) ?? "tasks not running yet"
                     if rollBack.contains(name) {
                         try await update(name, rollback: true) { _ in }
-                        report(.rolledBack(service: names.swarmService(name), reason: "not converged in time"))
+                        report(.serviceRolledBack(service: names.swarmService(name), reason: "not converged in time"))
                     }
                     lines.append("service \(names.swarmService(name)) did not converge in time: \(why)")
                 }
@@ -51,8 +52,13 @@ extension SwarmBackend {
     }
 
     /// Where one service stands: running tasks against wanted ones, and its update state.
-    func convergence(of service: SwarmService, tasksBefore: Set<String> = []) async throws -> Convergence {
+    /// A completed rollback is where a rollback asked for (`rollingBack`) ends, and a failure of any other change.
+    func convergence(of service: SwarmService, tasksBefore: Set<String> = [], rollingBack: Bool = false) async throws
+        -> Convergence
+    {
         switch service.updateStatus?.state {
+        case "rollback_completed" where rollingBack:
+            break
         case "paused", "rollback_paused", "rollback_completed":
             let message = service.updateStatus?.message ?? service.updateStatus?.state ?? "update stopped"
             let task = try await lastTaskError(of: service).map { "; last task: \($0)" } ?? ""

@@ -240,6 +240,20 @@ extension SwarmBackend {
         try await waitConverged(names, rollBack: [], deadline: deadline)
     }
 
+    /// Returns every service of the environment that has a previous spec to it (`rollback=previous`), and waits
+    /// until they have converged there; the names of the services rolled back.
+    public func rollback(deadline: ContinuousClock.Instant) async throws -> [String] {
+        try await requireManager()
+        let existing = try await services()
+        let names = existing.filter { $0.value.previousSpec != nil }.keys.sorted()
+        for name in names {
+            try await update(name, rollback: true) { _ in }
+            report(.serviceRolledBack(service: self.names.swarmService(name), reason: "asked for"))
+        }
+        try await waitConverged(names, rollBack: [], deadline: deadline, rollingBack: true)
+        return names
+    }
+
     /// Removes the environment's services, waits for their tasks' containers to be gone, then removes its
     /// networks (a node keeps its copy of an overlay network while a container is attached).
     public func down(deadline: ContinuousClock.Instant) async throws {

@@ -110,6 +110,15 @@ public struct SwarmBackend: Backend {
         ContainerSnapshot(try await client.inspectContainer(container))
     }
 
+    /// The last `count` lines of a task's container output (both streams), oldest first.
+    public func lastLines(of container: String, count: Int) async throws -> [String] {
+        var lines: [String] = []
+        for try await frame in try await client.logs(container, options: LogOptions(follow: false, tail: count)) {
+            lines += String(decoding: frame.bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+        }
+        return Array(lines.suffix(count))
+    }
+
     public func exitCode(of container: String) async throws -> Int {
         try await client.waitContainer(container).statusCode
     }
