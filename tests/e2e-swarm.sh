@@ -49,19 +49,29 @@ swarm_state() {
     engine GET /info | python3 -c 'import json, sys; print(json.load(sys.stdin)["Swarm"]["LocalNodeState"])'
 }
 
+gateway_bridge() { # whether the bridge a swarm makes for its tasks exists
+    engine GET /networks/docker_gwbridge >/dev/null 2>&1 && echo yes || echo no
+}
+
 foreign=twiptest-e2e-foreign-$RANDOM
 initial_state=$(swarm_state)
+initial_bridge=$(gateway_bridge)
 cleanup() {
     "$TWIP" public down >/dev/null 2>&1
     engine DELETE "/services/$foreign" >/dev/null 2>&1
     if [ "$initial_state" = inactive ] && [ "$(swarm_state)" != inactive ]; then
         engine POST "/swarm/leave?force=1" >/dev/null
     fi
+    # Leaving keeps the bridge the swarm made: remove it when it was not there before.
+    if [ "$initial_bridge" = no ] && [ "$(gateway_bridge)" = yes ]; then
+        engine DELETE /networks/docker_gwbridge >/dev/null
+    fi
 }
 
 finish() {
     cleanup
     check "the engine is left in the swarm state it was found in ($initial_state)" test "$(swarm_state)" = "$initial_state"
+    check "docker_gwbridge is as it was found (present: $initial_bridge)" test "$(gateway_bridge)" = "$initial_bridge"
     echo "$passed passed, $failed failed in $((SECONDS - started)) s"
     [ "$failed" = 0 ]
     exit $?

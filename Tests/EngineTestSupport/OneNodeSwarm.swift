@@ -11,6 +11,8 @@ public actor OneNodeSwarm {
 
     private var users = 0
     private var ready: Task<Bool, any Error>?
+    /// Whether the engine had the bridge a swarm creates for its tasks' outside traffic before the tests made one.
+    private var hadGatewayBridge = true
     private var leaving: Task<Void, Never>?
 
     /// Runs `body` with the engine a swarm manager.
@@ -35,6 +37,8 @@ public actor OneNodeSwarm {
                     #expect(state.isManager, "the test engine is a swarm worker; swarm tests need a manager")
                     return false
                 }
+                let bridges = try await client.listNetworks(filters: ["name": [Self.gatewayBridge]])
+                await self.noteGatewayBridge(bridges.contains { $0.name == Self.gatewayBridge })
                 try await client.initSwarm(SwarmInitRequest(listenAddr: "127.0.0.1:2377", advertiseAddr: "127.0.0.1"))
                 return true
             }
@@ -48,6 +52,11 @@ public actor OneNodeSwarm {
         }
     }
 
+    /// The bridge network a swarm creates on each node for its tasks' traffic to the outside.
+    static let gatewayBridge = "docker_gwbridge"
+
+    private func noteGatewayBridge(_ present: Bool) { hadGatewayBridge = present }
+
     private func release(_ client: DockerClient) async {
         users -= 1
         guard users == 0, let ready else { return }
@@ -55,9 +64,12 @@ public actor OneNodeSwarm {
         let created = (try? await ready.value) ?? false
         guard created else { return }
         // A fresh client: the caller's may be shut down as soon as this returns.
+        let removeBridge = !hadGatewayBridge
         let leave = Task {
             let own = DockerClient(host: client.host)
             try? await own.leaveSwarm(force: true)
+            // Leaving keeps the bridge the swarm made; the engine ends as the tests found it.
+            if removeBridge { try? await own.removeNetwork(Self.gatewayBridge) }
             try? await own.shutdown()
         }
         leaving = leave
