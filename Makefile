@@ -4,7 +4,7 @@ TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk \
 	docker-registry apache2-utils curl
 
-.PHONY: setup deps build data test e2e e2e-swarm faults train install bench bench-deps
+.PHONY: setup deps build data test e2e faults train install bench bench-deps
 
 ## setup: install what building twip needs, build it, then let `twip setup` start the Docker engine.
 setup: deps build data
@@ -33,6 +33,7 @@ e2e: build
 	tests/e2e.sh
 
 ## e2e-swarm: the public environment on a one-node swarm made (and left) by the script (needs `make setup`).
+.PHONY: e2e-swarm
 e2e-swarm: build
 	tests/e2e-swarm.sh
 
