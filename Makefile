@@ -32,6 +32,11 @@ test:
 e2e: build
 	tests/e2e.sh
 
+## e2e-swarm: the public environment on a one-node swarm made (and left) by the script (needs `make setup`).
+.PHONY: e2e-swarm
+e2e-swarm: build
+	tests/e2e-swarm.sh
+
 ## faults: interrupted (Ctrl-C, SIGTERM) and concurrent commands, a silent engine, a replica killed under writers.
 faults: build
 	tests/faults.sh

@@ -81,12 +81,29 @@ import Testing
 
     @Test(arguments: [
         ["prod", "scale", "web=abc"], ["prod", "scale", "nosuch=2"], ["prod", "nosuchaction"], ["train"],
-        ["prod", "up", "--timeout", "0"], ["nosuch", "up"],
+        ["prod", "up", "--timeout", "0"], ["nosuch", "up"], ["swarm", "join-token", "boss"],
     ])
     func badUsageIsExitTwoBeforeAnyEngineCall(arguments: [String]) throws {
         let outcome = try Self.twip(arguments, environment: Self.nowhere)
         #expect(outcome.status == 2, "\(arguments): \(outcome.error)")
         #expect(outcome.error.hasPrefix("twip: error: "))
+    }
+
+    @Test func whatASwarmCannotDoIsExitTwoBeforeAnyEngineCall() throws {
+        let path = try Self.stackFile(
+            "name: clitest\nx-twip: {orchestrator: swarm}\nservices:\n  web:\n    image: x\n    ports: [\"127.0.0.1:8080:80\"]\n"
+        )
+        let outcome = try Self.twip(["-f", path, "up"], environment: Self.nowhere)
+        #expect(outcome.status == 2, "\(outcome.error)")
+        #expect(outcome.error.contains("service web: port 80 is bound to 127.0.0.1, which a swarm cannot do"))
+    }
+
+    @Test func thePublicStackIsASwarmStackWithHostModePorts() throws {
+        let outcome = try Self.twip(["public", "config"], environment: ["TWIP_HTTP_PORT": "18280"])
+        #expect(outcome.status == 0, "\(outcome.error)")
+        #expect(outcome.output.contains("orchestrator: swarm"))
+        #expect(outcome.output.contains("endpoint_mode: dnsrr"))
+        #expect(outcome.output.contains("published: 18280"))
     }
 
     @Test func configPrintsTheNormalizedStack() throws {

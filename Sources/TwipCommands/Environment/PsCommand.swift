@@ -12,6 +12,10 @@ struct ContainerRow: Codable, Sendable {
     var ports: [String]
     var image: String
     var environment: String
+    /// The swarm node running the task (swarm stacks only).
+    var node: String?
+    /// The swarm task's own state, e.g. `starting` (swarm stacks only).
+    var taskState: String?
 
     init(_ container: ObservedContainer) {
         service = container.service
@@ -22,6 +26,8 @@ struct ContainerRow: Codable, Sendable {
         ports = container.ports.map(\.description)
         image = container.image
         environment = container.environment
+        node = container.node
+        taskState = container.taskState
     }
 }
 
@@ -68,6 +74,17 @@ struct PsCommand: AsyncParsableCommand {
         switch format {
         case .json:
             Terminal.standardOutput.write(try jsonText(rows))
+        case .table where rows.contains { $0.node != nil }:
+            // Swarm tasks: the slot, the node running it and the task's own state.
+            Terminal.standardOutput.write(
+                table(
+                    ["SERVICE", "SLOT", "NAME", "NODE", "STATE", "HEALTH", "PORTS", "IMAGE"],
+                    rows.map {
+                        [
+                            $0.service, String($0.replica), $0.name, $0.node ?? "-", $0.taskState ?? $0.state,
+                            $0.health, $0.ports.joined(separator: ", "), $0.image,
+                        ]
+                    }))
         case .table:
             Terminal.standardOutput.write(
                 table(

@@ -28,6 +28,12 @@ struct UpCommand: AsyncParsableCommand {
         let selection = services.isEmpty ? nil : services
         let (wait, timeout, dryRun) = (wait, timeout, dryRun)
         try await loaded.withEnvironment { environment in
+            if dryRun, let lines = try await environment.swarmPreview(selection: selection) {
+                Terminal.standardOutput.write(
+                    lines.isEmpty
+                        ? "\(loaded.environment): nothing to change\n" : lines.map { $0 + "\n" }.joined())
+                return
+            }
             if dryRun {
                 let plan = try await environment.plan(selection: selection, wait: wait)
                 let lines = plan.lines

@@ -43,6 +43,15 @@ extension StackOptions {
         }
         let roles = ProxyRole.roles(in: loaded.stack)
         let environment = try fixed ?? EnvironmentNames.environment(forFile: path, stackName: loaded.stack.name)
+        if loaded.stack.orchestrator == .swarm {
+            // What a swarm cannot do is an invalid stack, found before any engine call.
+            do {
+                _ = try SwarmBlueprint(stack: loaded.stack, names: EnvironmentNames(environment: environment))
+                    .deployment()
+            } catch {
+                throw StackInvalid(lines: error.problems.map { "\(path): \($0)" })
+            }
+        }
         return LoadedEnvironment(stack: loaded.stack, environment: environment, proxies: roles, displayPath: path)
     }
 }

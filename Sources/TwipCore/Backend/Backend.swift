@@ -57,6 +57,11 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case waitingForLock(holder: String)
     case proxiesRepaired(environment: String)
     case proxiesNotRepaired(String)
+    case warning(String)
+    case serviceCreated(String)
+    case serviceUpdated(String)
+    case serviceRemoved(String)
+    case serviceRolledBack(service: String, reason: String)
 
     public var description: String {
         switch self {
@@ -80,6 +85,11 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .proxiesRepaired(let environment):
             "\(environment): the proxies send traffic to the live, healthy replicas again"
         case .proxiesNotRepaired(let why): "could not bring the proxies back to the live replicas: \(why)"
+        case .warning(let text): "warning: \(text)"
+        case .serviceCreated(let name): "service \(name) created"
+        case .serviceUpdated(let name): "service \(name) updated"
+        case .serviceRemoved(let name): "service \(name) removed"
+        case .serviceRolledBack(let name, let reason): "service \(name) rolled back to its previous spec: \(reason)"
         }
     }
 }

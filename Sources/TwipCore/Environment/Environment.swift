@@ -34,9 +34,10 @@ public struct Environment: Sendable {
         Planner(stack: stack, names: names, proxies: proxies, processEnvironment: processEnvironment)
     }
 
-    /// The backend the stack runs on.
+    /// The backend the stack runs on: the one its `x-twip` orchestrator names.
     var backend: any Backend {
-        ContainerBackend(
+        if let swarm { return swarm }
+        return ContainerBackend(
             client: session.client, stack: stack, names: names, proxies: proxies,
             processEnvironment: processEnvironment, report: report)
     }
@@ -69,6 +70,10 @@ public struct Environment: Sendable {
     {
         let deadline = ContinuousClock.now + timeout
         return try await changing(deadline: deadline) {
+            if let swarm {
+                _ = try await swarm.up(selection: selection, wait: wait, deadline: deadline)
+                return Plan()
+            }
             let observed = try await observe()
             let plan = try planner.up(selection: selection, observed: observed, wait: wait)
             try checkHostPorts(selection: planner.closure(of: selection), observed: observed)
@@ -101,6 +106,12 @@ public struct Environment: Sendable {
     public mutating func scale(_ counts: [String: Int], wait: Bool = true, timeout: Duration = .seconds(300))
         async throws
     {
+        if let swarm {
+            try await changing(deadline: .now + timeout) {
+                try await swarm.scale(counts, wait: wait, deadline: .now + timeout)
+            }
+            return
+        }
         for (name, count) in counts {
             guard let index = stack.services.firstIndex(where: { $0.name == name }) else {
                 throw DeploymentError.unknownService(name)
@@ -120,6 +131,7 @@ public struct Environment: Sendable {
     public func restart(services: [String]?, timeout: Duration = .seconds(300)) async throws {
         let deadline = ContinuousClock.now + timeout
         try await changing(deadline: deadline) {
+            if let swarm { return try await swarm.restart(services: services, deadline: deadline) }
             let plan = planner.restart(services: services, observed: try await observe())
             try await executor.run(plan.steps, deadline: deadline)
         }
@@ -128,6 +140,7 @@ public struct Environment: Sendable {
     /// Removes the environment's containers and networks, and its named volumes when `volumes`.
     public func down(volumes: Bool) async throws {
         try await changing(deadline: .now + .seconds(300)) {
+            if let swarm { return try await swarm.down(deadline: .now + .seconds(300)) }
             let observed = try await backend.observe(imageReferences: [])
             try await executor.run(planner.down(observed: observed, volumes: volumes).steps, deadline: .now)
             if observed.containers.isEmpty { report(.nothingToRemove(environment: names.environment)) }

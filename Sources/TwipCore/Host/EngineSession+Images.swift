@@ -51,7 +51,7 @@ extension EngineSession {
     }
 
     /// Removes what twip left behind, and only what carries its labels: exited containers and dangling images
-    /// (`all`: every twip container, network and built image; with `base`, base images too).
+    /// (`all`: every twip swarm service, container, network and built image; with `base`, base images too).
     public func clean(all: Bool, base: Bool, removed: @escaping @Sendable (String) -> Void = { _ in }) async throws
         -> CleanReport
     {
@@ -59,6 +59,13 @@ extension EngineSession {
         func note(_ line: String) {
             report.removed.append(line)
             removed(line)
+        }
+        // Swarm services first: the swarm would replace their tasks' containers as fast as they are removed.
+        if all, try await isSwarmManager() {
+            for service in try await client.listServices(filters: .labels([TwipLabel.environment])) {
+                try await client.removeService(service.id)
+                note("removed service \(service.spec.name)")
+            }
         }
         let containers = try await client.listContainers(all: true, filters: .labels([TwipLabel.environment]))
         for container in containers where all || ["exited", "dead", "created"].contains(container.state ?? "") {

@@ -84,6 +84,10 @@ public struct ObservedContainer: Sendable, Hashable {
     public var isHolder = false
     /// The container's address on each network (engine name -> IPv4 address).
     public var addresses: [String: String]
+    /// The swarm node running it (swarm tasks only).
+    public var node: String? = nil
+    /// The swarm task's own state, e.g. `starting` or `running` (swarm tasks only).
+    public var taskState: String? = nil
 
     public init(
         id: String, name: String, environment: String = "", service: String, replica: Int, configHash: String,

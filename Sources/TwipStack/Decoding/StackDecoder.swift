@@ -40,6 +40,7 @@ final class StackDecoder {
         var stack = Stack(name: defaultName, filePath: filePath, directory: context.directory)
         guard let entries = context.entries(root, "", known: Self.topLevelKeys) else { return nil }
         stack.extensions = context.extensions(root)
+        stack.orchestrator = decodeOrchestrator(root)
         var servicesNode: Node?
         for (key, value, _) in entries {
             switch key {
@@ -610,9 +611,8 @@ final class StackDecoder {
     }
 
     private func decodeDeploy(_ node: Node, _ path: String) -> Deploy? {
-        guard let entries = context.entries(node, path, known: ["replicas", "resources", "update_config"]) else {
-            return nil
-        }
+        let known = ["replicas", "resources", "update_config"] + Self.swarmDeployKeys
+        guard let entries = context.entries(node, path, known: known) else { return nil }
         var deploy = Deploy()
         for (key, value, _) in entries {
             let p = joinPath(path, key)
@@ -627,9 +627,13 @@ final class StackDecoder {
                 }
             case "update_config":
                 deploy.updateConfig = decodeUpdateConfig(value, p)
-            default: break
+            case "rollback_config":
+                deploy.swarm.rollbackConfig = decodeUpdateConfig(value, p)
+            default:
+                decodeSwarmDeploy(key, value, p, into: &deploy)
             }
         }
+        checkSwarmDeploy(deploy, node: node, path: path)
         return deploy
     }
 

@@ -353,6 +353,8 @@ public struct Deploy: Sendable, Equatable {
     public var limits: Resources
     public var reservations: Resources
     public var updateConfig: UpdateConfig?
+    /// The keys only a swarm acts on.
+    public var swarm = SwarmDeploy()
 
     /// Creates a deploy section; one replica and no limits by default.
     public init(

@@ -14,6 +14,8 @@ public struct Stack: Sendable, Equatable {
     public var volumes: [Volume]
     /// The top-level `x-*` extension keys, kept as written.
     public var extensions: [Extension]
+    /// Where the stack runs (`x-twip: {orchestrator: ...}`): containers on one engine unless it says swarm.
+    public var orchestrator: Orchestrator = .containers
 
     /// Creates a stack from its parts.
     public init(

@@ -109,6 +109,9 @@ extension Service {
             if let ratio = update.maxFailureRatio { u.append(("max_failure_ratio", .text(String(ratio)))) }
             d.append(("update_config", .map(u)))
         }
+
+        // How the swarm schedules and rolls tasks: shown, but like update_config it recreates no container.
+        if !forHash { d += deploy.swarm.normalizedEntries }
         if !d.isEmpty { add("deploy", .map(d)) }
         if !labels.isEmpty { add("labels", .stringMap(labels)) }
         add("hostname", hostname.map(Node.text))
