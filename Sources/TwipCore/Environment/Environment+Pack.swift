@@ -77,6 +77,8 @@ extension Environment {
     /// stack as it is: rollback swaps images, not stack files.
     @discardableResult
     public func rollback(timeout: Duration = .seconds(300)) async throws -> [String] {
+        // A swarm keeps each service's previous spec itself.
+        if let swarm { return try await swarm.rollback(deadline: .now + timeout) }
         var swapped: [String] = []
         for service in stack.services {
             let reference = names.imageReference(for: service)
