@@ -55,7 +55,7 @@ struct EngineLifecycleTests {
                 config.exposedPorts = ["8080/tcp": EmptyObject()]
                 config.hostConfig?.portBindings = ["8080/tcp": [PortBinding(hostIP: "127.0.0.1", hostPort: "")]]
                 config.healthcheck = HealthConfig(
-                    test: ["CMD-SHELL", "echo probe-ok"], interval: 200_000_000, timeout: 1_000_000_000, retries: 3)
+                    test: ["CMD-SHELL", "echo probe-ok"], interval: 200_000_000, timeout: 10_000_000_000, retries: 3)
                 let created = try await client.createContainer(name: name, config: config)
                 containerID = created.id
                 let duplicate = await #expect(throws: EngineError.self) {
@@ -119,8 +119,9 @@ struct EngineLifecycleTests {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 #expect(health?.status == "healthy")
-                #expect(health?.log?.last?.exitCode == 0)
-                #expect(health?.log?.last?.output == "probe-ok\n")
+                // On a busy machine a later probe may still be running or slow: the one that made it healthy passed.
+                let passed = health?.log?.first { $0.exitCode == 0 }
+                #expect(passed?.output == "probe-ok\n")
 
                 try await client.restartContainer(name, timeout: 1)
                 #expect(try await client.inspectContainer(name).state?.running == true)
