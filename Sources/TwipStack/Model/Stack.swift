@@ -14,6 +14,9 @@ public struct Stack: Sendable, Equatable {
     public var volumes: [Volume]
     /// The top-level `x-*` extension keys, kept as written.
     public var extensions: [Extension]
+    /// The top-level secrets and configs, in the order they were written.
+    public var secrets: [FileObject] = []
+    public var configs: [FileObject] = []
 
     /// Creates a stack from its parts.
     public init(
@@ -48,6 +51,10 @@ public struct Network: Sendable, Equatable {
     public var labels: [String: String]
     public var driverOptions: [String: String]
     public var extensions: [Extension]
+    /// `ipam`: the address plan.
+    public var ipam: IPAM?
+    public var attachable = false
+    public var enableIPv6 = false
 
     /// Creates a network declaration.
     public init(
