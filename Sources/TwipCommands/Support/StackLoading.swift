@@ -41,9 +41,15 @@ extension StackOptions {
         for warning in loaded.warnings {
             Terminal.standardError.write("twip: warning: \(warning.description)\n")
         }
-        let roles = ProxyRole.roles(in: loaded.stack)
+        let stack: Stack
+        do {
+            stack = try loaded.stack.enabling(profiles: activeProfiles)
+        } catch {
+            throw UsageError("\(path): \(error.description)")
+        }
+        let roles = ProxyRole.roles(in: stack)
         let environment = try fixed ?? EnvironmentNames.environment(forFile: path, stackName: loaded.stack.name)
-        return LoadedEnvironment(stack: loaded.stack, environment: environment, proxies: roles, displayPath: path)
+        return LoadedEnvironment(stack: stack, environment: environment, proxies: roles, displayPath: path)
     }
 }
 
