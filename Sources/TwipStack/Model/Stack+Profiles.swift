@@ -3,6 +3,12 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
     public var service: String
     public var dependency: String
 
+    /// Names the service and the dependency left out.
+    public init(service: String, dependency: String) {
+        self.service = service
+        self.dependency = dependency
+    }
+
     public var description: String {
         "service \"\(service)\" depends on \"\(dependency)\", which is not enabled by the active profiles"
     }
