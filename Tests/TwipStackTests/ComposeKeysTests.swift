@@ -267,6 +267,11 @@ import TwipStack
         Bad(
             body: "attach: sometimes",
             expected: "stacks/test.yml:4:13: services.web.attach: expected true or false, got \"sometimes\""),
+        Bad(
+            body: "network_mode: host\n    networks: [default]",
+            expected:
+                "stacks/test.yml:5:15: services.web.networks: \"networks\" cannot be combined with \"network_mode\": the container uses another's network stack"
+        ),
     ]
 
     @Test("a wrong value is refused at its place", arguments: bad)
@@ -279,7 +284,7 @@ import TwipStack
         let loaded = try loadText(
             Self.stack(
                 body:
-                    "privileged: true\n    depends_on: {db: {restart: true}}\n    volumes: [{type: volume, target: /d, volume: {nocopy: true}}]",
+                    "privileged: true\n    platform: linux/arm64\n    depends_on: {db: {restart: true}}\n    volumes: [{type: volume, target: /d, volume: {nocopy: true}}]",
                 top: ""))
         let messages = loaded.warnings.map(\.description)
         #expect(
@@ -288,9 +293,11 @@ import TwipStack
             ))
         #expect(
             messages.contains {
-                $0.hasPrefix("stacks/test.yml:5:32: services.web.depends_on.db.restart: restart is not honoured")
+                $0.hasPrefix("stacks/test.yml:6:32: services.web.depends_on.db.restart: restart is not honoured")
             })
         #expect(messages.contains { $0.contains("services.web.volumes[0].volume.nocopy: nocopy is not honoured") })
+        #expect(
+            messages.contains { $0.hasPrefix("stacks/test.yml:5:15: services.web.platform: platform is not honoured") })
     }
 
     @Test func aFileWithoutServicesLoads() throws {

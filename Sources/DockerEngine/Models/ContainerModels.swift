@@ -60,6 +60,8 @@ public struct HealthConfig: Codable, Sendable, Equatable {
     public var timeout: Int64?
     public var retries: Int?
     public var startPeriod: Int64?
+    /// The probe interval during the start period (Engine API 1.44 and later).
+    public var startInterval: Int64?
 
     /// Creates a healthcheck.
     public init(
@@ -78,6 +80,7 @@ public struct HealthConfig: Codable, Sendable, Equatable {
         case interval = "Interval"
         case timeout = "Timeout"
         case retries = "Retries"
+        case startInterval = "StartInterval"
         case startPeriod = "StartPeriod"
     }
 }

@@ -115,12 +115,14 @@ public struct ReplicaBlueprint: Sendable {
 
     static func health(_ check: Healthcheck) -> HealthConfig {
         if check.disable { return HealthConfig(test: ["NONE"]) }
-        return HealthConfig(
+        var health = HealthConfig(
             test: check.test.isEmpty ? nil : check.test,
             interval: check.interval.map(nanoseconds),
             timeout: check.timeout.map(nanoseconds),
             retries: check.retries,
             startPeriod: check.startPeriod.map(nanoseconds))
+        health.startInterval = check.startInterval.map(nanoseconds)
+        return health
     }
 
     static func restart(_ policy: TwipStack.RestartPolicy) -> DockerEngine.RestartPolicy {

@@ -38,6 +38,8 @@ extension StackDecoder {
             options.platform = context.string(value, path)
             if let platform = options.platform, platform.split(separator: "/").count < 2 {
                 context.report(value, path, "invalid platform \"\(platform)\": expected OS/ARCH such as linux/amd64")
+            } else {
+                context.warn(value, path, "platform is not honoured: images run on the engine's own platform")
             }
         case "network_mode": options.networkMode = decodeNetworkMode(value, path)
         case "volumes_from": options.volumesFrom = decodeVolumesFrom(value, path)
@@ -45,6 +47,10 @@ extension StackDecoder {
             guard let text = context.string(value, path) else { break }
             if ["always", "never", "missing", "build", "if_not_present"].contains(text) {
                 options.pullPolicy = text
+                if text == "always" || text == "build" {
+                    context.warn(
+                        value, path, "pull_policy \(text) is not honoured: twip uses the images it has or builds")
+                }
             } else {
                 context.report(
                     value, path,

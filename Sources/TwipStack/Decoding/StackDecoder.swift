@@ -197,6 +197,11 @@ final class StackDecoder {
         explicitEnvironment = Self.lastOfEachName(explicitEnvironment)
         let explicitNames = Set(explicitEnvironment.map(\.name))
         service.environment = fileEnvironment.filter { !explicitNames.contains($0.name) } + explicitEnvironment
+        if service.options.networkMode != nil, !service.networks.isEmpty, let networksNode = node["networks"] {
+            context.report(
+                networksNode, joinPath(path, "networks"),
+                "\"networks\" cannot be combined with \"network_mode\": the container uses another's network stack")
+        }
         if service.image == nil && service.build == nil {
             context.report(node, path, "service \"\(name)\" has neither \"image\" nor \"build\"")
         }
