@@ -272,6 +272,11 @@ import TwipStack
             expected:
                 "stacks/test.yml:5:15: services.web.networks: \"networks\" cannot be combined with \"network_mode\": the container uses another's network stack"
         ),
+        Bad(
+            body: "extends: {service: db}",
+            expected:
+                "stacks/test.yml:4:14: services.web.extends: extends is not supported yet: write the base service's keys into this service"
+        ),
     ]
 
     @Test("a wrong value is refused at its place", arguments: bad)

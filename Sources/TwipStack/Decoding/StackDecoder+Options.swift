@@ -7,7 +7,7 @@ extension StackDecoder {
         "init", "tty", "stdin_open", "shm_size", "ulimits", "cap_add", "cap_drop", "security_opt", "sysctls",
         "pids_limit", "logging", "dns", "dns_search", "dns_opt", "extra_hosts", "group_add", "devices", "runtime",
         "platform", "network_mode", "volumes_from", "pull_policy", "secrets", "configs", "profiles", "privileged",
-        "attach",
+        "attach", "extends",
     ]
 
     /// Decodes one of `optionKeys` into `service`.
@@ -65,6 +65,9 @@ extension StackDecoder {
             }
         case "attach":
             _ = context.bool(value, path)
+        case "extends":
+            context.report(
+                value, path, "extends is not supported yet: write the base service's keys into this service")
         default: break
         }
     }
