@@ -1,7 +1,7 @@
 # twip — build, run, scale and ship a containerized web stack.
 SWIFT ?= swift
 TWIP := .build/debug/twip
-APT_PACKAGES := libyaml-dev pkg-config docker.io debootstrap busybox-static nginx-light apache2-utils wrk chromium \
+APT_PACKAGES := libyaml-dev pkg-config docker.io docker-compose debootstrap busybox-static nginx-light apache2-utils wrk chromium \
 	docker-registry curl openssl socat openssh-client openssh-server
 
 .PHONY: setup deps build data test e2e faults train install bench bench-deps fuzz

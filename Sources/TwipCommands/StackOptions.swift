@@ -10,6 +10,18 @@ struct StackOptions: ParsableArguments {
     @Option(name: .customLong("file"), help: "A stack file to use instead of stacks/ENV.yml (`twip -f FILE ACTION`).")
     var file: String?
 
+    @Option(
+        name: .customLong("profile"),
+        help: "Enable the services of this profile too (repeatable; also COMPOSE_PROFILES=a,b).")
+    var profiles: [String] = []
+
+    /// The profiles named on the command line and in COMPOSE_PROFILES.
+    var activeProfiles: Set<String> {
+        let fromEnvironment = (ProcessInfo.processInfo.environment["COMPOSE_PROFILES"] ?? "").split(separator: ",")
+        return Set(
+            profiles + fromEnvironment.map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+
     /// The stack file path, and the environment name when the command line fixes it (nil for `-f FILE`: the
     /// stack's own name decides then).
     func resolve(defaultEnvironment: String? = nil) throws -> (path: String, environment: String?) {

@@ -83,6 +83,7 @@ extension DockerClient {
             ("buildargs", options.buildArgs.isEmpty ? nil : JSONCoding.string(options.buildArgs)),
             ("labels", options.labels.isEmpty ? nil : JSONCoding.string(options.labels)),
             ("networkmode", options.networkMode),
+            ("cachefrom", options.cacheFrom.isEmpty ? nil : JSONCoding.string(options.cacheFrom)),
         ]
         let object = options.tags.first ?? "image"
         let response = try await send(
@@ -131,6 +132,8 @@ public struct BuildOptions: Sendable, Equatable {
     public var pull: Bool
     public var noCache: Bool
     public var networkMode: String?
+    /// Images the builder may take cached layers from.
+    public var cacheFrom: [String] = []
 
     /// Creates build options.
     public init(

@@ -60,6 +60,8 @@ public struct HealthConfig: Codable, Sendable, Equatable {
     public var timeout: Int64?
     public var retries: Int?
     public var startPeriod: Int64?
+    /// The probe interval during the start period (Engine API 1.44 and later).
+    public var startInterval: Int64?
 
     /// Creates a healthcheck.
     public init(
@@ -78,6 +80,7 @@ public struct HealthConfig: Codable, Sendable, Equatable {
         case interval = "Interval"
         case timeout = "Timeout"
         case retries = "Retries"
+        case startInterval = "StartInterval"
         case startPeriod = "StartPeriod"
     }
 }
@@ -101,6 +104,24 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var securityOpt: [String]?
     /// Namespaced kernel parameters, e.g. `net.ipv4.tcp_migrate_req`.
     public var sysctls: [String: String]?
+    /// `/dev/shm` size in bytes.
+    public var shmSize: Int64?
+    public var ulimits: [Ulimit]?
+    public var capAdd: [String]?
+    public var capDrop: [String]?
+    public var pidsLimit: Int64?
+    public var logConfig: LogConfig?
+    public var dns: [String]?
+    public var dnsSearch: [String]?
+    public var dnsOptions: [String]?
+    /// `HOST:IP` entries for `/etc/hosts`.
+    public var extraHosts: [String]?
+    /// `CONTAINER[:ro|rw]`: mount every volume of these containers.
+    public var volumesFrom: [String]?
+    public var devices: [DeviceMapping]?
+    public var groupAdd: [String]?
+    /// The OCI runtime, e.g. `runc`.
+    public var runtime: String?
 
     /// Creates an empty host config.
     public init() {}
@@ -121,6 +142,77 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case autoRemove = "AutoRemove"
         case securityOpt = "SecurityOpt"
         case sysctls = "Sysctls"
+        case shmSize = "ShmSize"
+        case ulimits = "Ulimits"
+        case capAdd = "CapAdd"
+        case capDrop = "CapDrop"
+        case pidsLimit = "PidsLimit"
+        case logConfig = "LogConfig"
+        case dns = "Dns"
+        case dnsSearch = "DnsSearch"
+        case dnsOptions = "DnsOptions"
+        case extraHosts = "ExtraHosts"
+        case volumesFrom = "VolumesFrom"
+        case devices = "Devices"
+        case groupAdd = "GroupAdd"
+        case runtime = "Runtime"
+    }
+}
+
+/// One resource limit in `HostConfig.Ulimits`.
+public struct Ulimit: Codable, Sendable, Equatable {
+    public var name: String
+    public var soft: Int64
+    public var hard: Int64
+
+    /// Creates a limit.
+    public init(name: String, soft: Int64, hard: Int64) {
+        self.name = name
+        self.soft = soft
+        self.hard = hard
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name"
+        case soft = "Soft"
+        case hard = "Hard"
+    }
+}
+
+/// The log driver of a container and its options.
+public struct LogConfig: Codable, Sendable, Equatable {
+    public var type: String
+    public var config: [String: String]
+
+    /// Creates a log configuration.
+    public init(type: String, config: [String: String] = [:]) {
+        self.type = type
+        self.config = config
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type = "Type"
+        case config = "Config"
+    }
+}
+
+/// A host device made visible in the container.
+public struct DeviceMapping: Codable, Sendable, Equatable {
+    public var pathOnHost: String
+    public var pathInContainer: String
+    public var cgroupPermissions: String
+
+    /// Creates a device mapping.
+    public init(pathOnHost: String, pathInContainer: String, cgroupPermissions: String = "rwm") {
+        self.pathOnHost = pathOnHost
+        self.pathInContainer = pathInContainer
+        self.cgroupPermissions = cgroupPermissions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pathOnHost = "PathOnHost"
+        case pathInContainer = "PathInContainer"
+        case cgroupPermissions = "CgroupPermissions"
     }
 }
 
@@ -195,11 +287,36 @@ public struct NetworkingConfig: Codable, Sendable, Equatable {
 /// A container's settings on one network.
 public struct EndpointConfig: Codable, Sendable, Equatable {
     public var aliases: [String]?
+    /// Fixed addresses on the network.
+    public var ipamConfig: EndpointIPAMConfig?
 
     /// Creates an endpoint config with DNS aliases.
-    public init(aliases: [String]? = nil) { self.aliases = aliases }
+    public init(aliases: [String]? = nil, ipamConfig: EndpointIPAMConfig? = nil) {
+        self.aliases = aliases
+        self.ipamConfig = ipamConfig
+    }
 
-    enum CodingKeys: String, CodingKey { case aliases = "Aliases" }
+    enum CodingKeys: String, CodingKey {
+        case aliases = "Aliases"
+        case ipamConfig = "IPAMConfig"
+    }
+}
+
+/// A container's fixed addresses on one network.
+public struct EndpointIPAMConfig: Codable, Sendable, Equatable {
+    public var ipv4Address: String?
+    public var ipv6Address: String?
+
+    /// Creates fixed addresses.
+    public init(ipv4Address: String? = nil, ipv6Address: String? = nil) {
+        self.ipv4Address = ipv4Address
+        self.ipv6Address = ipv6Address
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ipv4Address = "IPv4Address"
+        case ipv6Address = "IPv6Address"
+    }
 }
 
 /// The answer to `POST /containers/create`.

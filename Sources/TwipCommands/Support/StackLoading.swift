@@ -41,18 +41,24 @@ extension StackOptions {
         for warning in loaded.warnings {
             Terminal.standardError.write("twip: warning: \(warning.description)\n")
         }
-        let roles = ProxyRole.roles(in: loaded.stack)
+        let stack: Stack
+        do {
+            stack = try loaded.stack.enabling(profiles: activeProfiles)
+        } catch {
+            throw UsageError("\(path): \(error.description)")
+        }
+        let roles = ProxyRole.roles(in: stack)
         let environment = try fixed ?? EnvironmentNames.environment(forFile: path, stackName: loaded.stack.name)
-        if loaded.stack.orchestrator == .swarm {
+        if stack.orchestrator == .swarm {
             // What a swarm cannot do is an invalid stack, found before any engine call.
             do {
-                _ = try SwarmBlueprint(stack: loaded.stack, names: EnvironmentNames(environment: environment))
+                _ = try SwarmBlueprint(stack: stack, names: EnvironmentNames(environment: environment))
                     .deployment()
             } catch {
                 throw StackInvalid(lines: error.problems.map { "\(path): \($0)" })
             }
         }
-        return LoadedEnvironment(stack: loaded.stack, environment: environment, proxies: roles, displayPath: path)
+        return LoadedEnvironment(stack: stack, environment: environment, proxies: roles, displayPath: path)
     }
 }
 

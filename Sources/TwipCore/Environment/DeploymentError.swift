@@ -7,6 +7,7 @@ public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible
     case dependencyFailed(service: String, dependency: String, exitCode: Int)
     case unknownService(String)
     case cannotReplicate(service: String, reason: String)
+    case unavailableObject(service: String, kind: String, name: String, reason: String)
     case releaseFailed(service: String, container: String, state: String, logTail: [String], outcome: String)
 
     public var description: String {
@@ -28,6 +29,8 @@ public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible
             "release of \(service) failed: \(container) \(state)"
                 + (logTail.isEmpty ? "" : "; its last output: \(logTail.joined(separator: " | "))")
                 + (outcome.isEmpty ? "" : "; \(outcome)")
+        case .unavailableObject(let service, let kind, let name, let reason):
+            "service \(service): \(kind) \"\(name)\" cannot be provided: \(reason)"
         case .cannotReplicate(let service, let reason):
             "service \(service) cannot run more than one replica: \(reason); "
                 + "publish it through the proxy instead (drop the fixed host port / container_name)"

@@ -77,12 +77,24 @@ public struct Environment: Sendable {
             let observed = try await observe()
             let plan = try planner.up(selection: selection, observed: observed, wait: wait)
             try checkHostPorts(selection: planner.closure(of: selection), observed: observed)
+            try checkFileObjects(selection: planner.closure(of: selection))
             try await executor.run(plan.steps, deadline: deadline)
             if plan.isEmpty {
                 report(.nothingToChange(environment: names.environment, upToDate: plan.unchanged.count))
             }
             if wait { report(.ready(environment: names.environment)) }
             return plan
+        }
+    }
+
+    /// Refuses a selection using a secret or config the engine cannot be given (an external one).
+    func checkFileObjects(selection: Set<String>) throws {
+        let blueprint = ReplicaBlueprint(stack: stack, names: names)
+        for service in stack.services where selection.contains(service.name) {
+            if let missing = blueprint.unavailableFileObjects(for: service).first {
+                throw DeploymentError.unavailableObject(
+                    service: service.name, kind: missing.kind, name: missing.name, reason: missing.reason)
+            }
         }
     }
 

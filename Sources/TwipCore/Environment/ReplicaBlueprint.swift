@@ -66,7 +66,8 @@ public struct ReplicaBlueprint: Sendable {
         var mounts: [DockerEngine.Mount] = []
         var tmpfs: [String: String] = [:]
         for mount in service.volumes {
-            let mode = mount.readOnly ? ":ro" : ""
+            let flags = [mount.readOnly ? "ro" : nil, mount.propagation].compactMap { $0 }
+            let mode = flags.isEmpty ? "" : ":" + flags.joined(separator: ",")
             switch mount.type {
             case .bind:
                 binds.append("\(mount.source ?? ""):\(mount.target)\(mode)")
@@ -96,19 +97,32 @@ public struct ReplicaBlueprint: Sendable {
         config.hostConfig = host
         config.networkingConfig = NetworkingConfig(
             endpointsConfig: Dictionary(
-                networks.prefix(1).map { ($0.name, EndpointConfig(aliases: $0.aliases)) },
+                networks.prefix(1).map {
+                    ($0.name, EndpointConfig(aliases: $0.aliases, ipamConfig: fixedAddress(service)))
+                },
                 uniquingKeysWith: { first, _ in first }))
+        apply(service, to: &config)
         return config
+    }
+
+    /// The fixed addresses of the service's first network, when it asks for any.
+    private func fixedAddress(_ service: Service) -> EndpointIPAMConfig? {
+        guard let first = service.networks.first, first.ipv4Address != nil || first.ipv6Address != nil else {
+            return nil
+        }
+        return EndpointIPAMConfig(ipv4Address: first.ipv4Address, ipv6Address: first.ipv6Address)
     }
 
     static func health(_ check: Healthcheck) -> HealthConfig {
         if check.disable { return HealthConfig(test: ["NONE"]) }
-        return HealthConfig(
+        var health = HealthConfig(
             test: check.test.isEmpty ? nil : check.test,
             interval: check.interval.map(nanoseconds),
             timeout: check.timeout.map(nanoseconds),
             retries: check.retries,
             startPeriod: check.startPeriod.map(nanoseconds))
+        health.startInterval = check.startInterval.map(nanoseconds)
+        return health
     }
 
     static func restart(_ policy: TwipStack.RestartPolicy) -> DockerEngine.RestartPolicy {

@@ -46,6 +46,8 @@ public struct ImageBuild: Sendable {
                     options.dockerfile = build.dockerfile
                     options.buildArgs = build.args
                     options.target = build.target
+                    options.networkMode = build.network
+                    options.cacheFrom = build.cacheFrom
                     options.noCache = noCache
                     options.labels = build.labels.merging(
                         [TwipLabel.environment: names.environment, TwipLabel.service: service.name]) { $1 }

@@ -6,6 +6,8 @@ final class DecodingContext {
     let directory: String
     let variables: [String: String]
     private(set) var problems: [StackProblem] = []
+    /// Keys that load but that twip cannot honour, named so they are never dropped silently.
+    private(set) var warnings: [StackProblem] = []
     /// Values already reported (their interpolation failed): problems found at them later would only repeat it.
     var settledMarks: Set<Mark> = []
 
@@ -20,6 +22,11 @@ final class DecodingContext {
         // A message quoting a huge value is cut, so that every problem stays a readable line.
         let message = message.utf8.count <= 2000 ? message : String(message.prefix(1000)) + "..."
         problems.append(
+            StackProblem(file: file, line: node.mark.line, column: node.mark.column, path: path, message: message))
+    }
+
+    func warn(_ node: Node, _ path: String, _ message: String) {
+        warnings.append(
             StackProblem(file: file, line: node.mark.line, column: node.mark.column, path: path, message: message))
     }
 

@@ -75,6 +75,7 @@ enum VolumeSyntax {
     static func parse(_ text: String) -> Result<Mount, PortSyntaxError> {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var readOnly = false
+        var propagation: String?
         var source: String?
         let target: String
         switch parts.count {
@@ -91,7 +92,10 @@ enum VolumeSyntax {
                 case "ro": readOnly = true
                 case "rw": readOnly = false
                 case "z", "Z", "cached", "delegated", "consistent", "nocopy": break
-                default: return .failure(.init("unknown mode \"\(option)\" (expected ro or rw)"))
+                case _ where Mount.propagationModes.contains(String(option)): propagation = String(option)
+                default:
+                    return .failure(
+                        .init("unknown mode \"\(option)\" (expected ro, rw or a propagation such as rslave)"))
                 }
             }
         default:
@@ -102,6 +106,11 @@ enum VolumeSyntax {
         guard let source else { return .success(Mount(type: .volume, source: nil, target: target, readOnly: readOnly)) }
         guard !source.isEmpty else { return .failure(.init("the source is empty")) }
         let isPath = source.hasPrefix(".") || source.hasPrefix("/") || source.hasPrefix("~")
-        return .success(Mount(type: isPath ? .bind : .volume, source: source, target: target, readOnly: readOnly))
+        var mount = Mount(type: isPath ? .bind : .volume, source: source, target: target, readOnly: readOnly)
+        if let propagation {
+            guard isPath else { return .failure(.init("a propagation mode applies only to a bind mount")) }
+            mount.propagation = propagation
+        }
+        return .success(mount)
     }
 }

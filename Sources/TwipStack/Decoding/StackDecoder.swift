@@ -19,16 +19,19 @@ final class StackDecoder {
     }
 
     private var sites: [String: Site] = [:]
+    /// Where services named a secret, a config or another service in `network_mode`/`volumes_from`.
+    var namedObjects: [(kind: String, name: String, node: Node, path: String)] = []
     /// Service names in file order, for the whole-stack checks.
     private var siteOrder: [String] = []
 
-    static let topLevelKeys = ["version", "name", "services", "networks", "volumes"]
-    static let serviceKeys = [
-        "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes",
-        "networks", "depends_on", "healthcheck", "restart", "deploy", "labels", "hostname", "container_name",
-        "links", "working_dir", "user", "mem_limit", "cpus", "stop_grace_period", "stop_signal", "read_only",
-        "tmpfs", "scale",
-    ]
+    static let topLevelKeys = ["version", "name", "services", "networks", "volumes", "secrets", "configs"]
+    static let serviceKeys =
+        [
+            "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes",
+            "networks", "depends_on", "healthcheck", "restart", "deploy", "labels", "hostname", "container_name",
+            "links", "working_dir", "user", "mem_limit", "cpus", "stop_grace_period", "stop_signal", "read_only",
+            "tmpfs", "scale",
+        ] + optionKeys
 
     init(context: DecodingContext, readEnvFile: @escaping (String) -> Result<[(String, String)], FileReadError>) {
         self.context = context
@@ -60,6 +63,10 @@ final class StackDecoder {
                 stack.networks = decodeNetworks(value, key)
             case "volumes":
                 stack.volumes = decodeVolumes(value, key)
+            case "secrets":
+                stack.secrets = decodeFileObjects(value, key, kind: "secret")
+            case "configs":
+                stack.configs = decodeFileObjects(value, key, kind: "config")
             default:
                 break
             }
@@ -83,8 +90,6 @@ final class StackDecoder {
             }
         } else if let servicesNode {
             context.typeMismatch(servicesNode, "services", expected: "a mapping")
-        } else {
-            context.report(root, "", "the stack defines no services (expected a top-level \"services\" mapping)")
         }
         checkReferences(stack)
         return stack
@@ -186,13 +191,18 @@ final class StackDecoder {
                 }
             case "read_only": service.readOnly = context.bool(value, p)
             case "tmpfs": service.tmpfs = context.stringList(value, p, allowString: true) ?? []
-            default: break
+            default: decodeOption(key, value, p, into: &service)
             }
         }
         // `- A=1` then `- A=2`: the later one wins, as with env files, so every name appears once.
         explicitEnvironment = Self.lastOfEachName(explicitEnvironment)
         let explicitNames = Set(explicitEnvironment.map(\.name))
         service.environment = fileEnvironment.filter { !explicitNames.contains($0.name) } + explicitEnvironment
+        if service.options.networkMode != nil, !service.networks.isEmpty, let networksNode = node["networks"] {
+            context.report(
+                networksNode, joinPath(path, "networks"),
+                "\"networks\" cannot be combined with \"network_mode\": the container uses another's network stack")
+        }
         if service.image == nil && service.build == nil {
             context.report(node, path, "service \"\(name)\" has neither \"image\" nor \"build\"")
         }
@@ -224,7 +234,9 @@ final class StackDecoder {
         if let text = node.stackScalarText {
             return Build(context: context.resolvePath(text))
         }
-        guard let entries = context.entries(node, path, known: ["context", "dockerfile", "args", "target", "labels"])
+        guard
+            let entries = context.entries(
+                node, path, known: ["context", "dockerfile", "args", "target", "labels", "cache_from", "network"])
         else { return nil }
         var build = Build(context: context.resolvePath("."))
         for (key, value, _) in entries {
@@ -238,6 +250,8 @@ final class StackDecoder {
                 }
             case "target": build.target = context.string(value, p)
             case "labels": build.labels = context.stringMap(value, p) ?? [:]
+            case "cache_from": build.cacheFrom = context.stringList(value, p) ?? []
+            case "network": build.network = context.string(value, p)
             default: break
             }
         }
@@ -270,9 +284,10 @@ final class StackDecoder {
         var variables: [EnvironmentVariable] = []
         for (itemNode, itemPath, file, required) in items {
             let resolved = context.resolvePath(file)
-            paths.append(resolved)
             switch readEnvFile(resolved) {
             case .success(let pairs):
+                // Only the files read are kept: an optional one that is missing added nothing.
+                paths.append(resolved)
                 variables += pairs.map { EnvironmentVariable(name: $0.0, value: $0.1) }
             case .failure(let error):
                 if required || !error.isMissing {
@@ -317,7 +332,9 @@ final class StackDecoder {
     }
 
     private func decodeLongPort(_ node: Node, _ path: String) -> PortMapping? {
-        guard let entries = context.entries(node, path, known: ["target", "published", "host_ip", "protocol", "mode"])
+        guard
+            let entries = context.entries(
+                node, path, known: ["target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"])
         else { return nil }
         var port = PortMapping(target: 0...0)
         var publishedNode = node
@@ -421,6 +438,8 @@ final class StackDecoder {
             }
             guard var mount else { continue }
             if mount.type == .bind, let source = mount.source { mount.source = context.resolvePath(source) }
+            // `/data/` and `/data` are one container path; compose writes it without the slash.
+            while mount.target.count > 1 && mount.target.hasSuffix("/") { mount.target.removeLast() }
             if mount.type == .volume, let source = mount.source { site.namedVolumes.append((source, item, p)) }
             mounts.append(mount)
         }
@@ -428,9 +447,9 @@ final class StackDecoder {
     }
 
     private func decodeLongMount(_ node: Node, _ path: String) -> Mount? {
-        guard let entries = context.entries(node, path, known: ["type", "source", "target", "read_only"]) else {
-            return nil
-        }
+        let known = ["type", "source", "target", "read_only", "bind", "volume", "tmpfs", "consistency"]
+        guard let entries = context.entries(node, path, known: known) else { return nil }
+        var propagation: String?
         var kind: Mount.Kind = .volume
         var source: String?
         var target: String?
@@ -448,6 +467,8 @@ final class StackDecoder {
             case "source": source = context.string(value, p)
             case "target": target = context.string(value, p)
             case "read_only": readOnly = context.bool(value, p) ?? false
+            case "bind": propagation = decodeBindOptions(value, p)
+            case "volume", "tmpfs": decodeMountOptions(key, value, p)
             default: break
             }
         }
@@ -459,7 +480,9 @@ final class StackDecoder {
             context.report(node, path, "a bind mount needs a \"source\" path on the host")
             return nil
         }
-        return Mount(type: kind, source: kind == .tmpfs ? nil : source, target: target, readOnly: readOnly)
+        var mount = Mount(type: kind, source: kind == .tmpfs ? nil : source, target: target, readOnly: readOnly)
+        mount.propagation = kind == .bind ? propagation : nil
+        return mount
     }
 
     private func decodeServiceNetworks(_ node: Node, _ path: String, site: inout Site) -> [ServiceNetwork] {
@@ -478,8 +501,12 @@ final class StackDecoder {
                 guard let name = pair.key.stackScalarText else { continue }
                 let p = joinPath(path, name)
                 var network = ServiceNetwork(name: name)
-                if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: ["aliases"]) {
-                    for (_, value, _) in entries {
+                let known = ["aliases", "ipv4_address", "ipv6_address", "priority", "link_local_ips"]
+                if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: known) {
+                    for (key, value, _) in entries where key != "aliases" {
+                        decodeAttachmentOption(key, value, joinPath(p, key), into: &network)
+                    }
+                    for (_, value, _) in entries.filter({ $0.key == "aliases" }) {
                         let aliasesPath = joinPath(p, "aliases")
                         network.aliases = context.stringList(value, aliasesPath) ?? []
                         for (index, alias) in network.aliases.enumerated() {
@@ -517,8 +544,18 @@ final class StackDecoder {
                 guard let name = pair.key.stackScalarText else { continue }
                 let p = joinPath(path, name)
                 var dependency = Dependency(service: name)
-                if !pair.value.stackIsNull, let entries = context.entries(pair.value, p, known: ["condition"]) {
-                    for (_, value, _) in entries {
+                if !pair.value.stackIsNull,
+                    let entries = context.entries(pair.value, p, known: ["condition", "restart", "required"])
+                {
+                    for (key, value, _) in entries where key != "condition" {
+                        if key == "required" { dependency.required = context.bool(value, joinPath(p, key)) ?? true }
+                        if key == "restart", context.bool(value, joinPath(p, key)) == true {
+                            context.warn(
+                                value, joinPath(p, key),
+                                "restart is not honoured: a dependency's restart does not restart this service")
+                        }
+                    }
+                    for (_, value, _) in entries.filter({ $0.key == "condition" }) {
                         let cp = joinPath(p, "condition")
                         guard let text = context.string(value, cp) else { continue }
                         if let condition = Dependency.Condition(rawValue: text) {
@@ -561,7 +598,7 @@ final class StackDecoder {
     }
 
     private func decodeHealthcheck(_ node: Node, _ path: String) -> Healthcheck? {
-        let known = ["test", "interval", "timeout", "retries", "start_period", "disable"]
+        let known = ["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"]
         guard let entries = context.entries(node, path, known: known) else { return nil }
         var check = Healthcheck()
         for (key, value, _) in entries {
@@ -578,6 +615,8 @@ final class StackDecoder {
             case "interval": check.interval = context.duration(value, p, minimumNonZero: .milliseconds(1))
             case "timeout": check.timeout = context.duration(value, p, minimumNonZero: .milliseconds(1))
             case "start_period": check.startPeriod = context.duration(value, p, minimumNonZero: .milliseconds(1))
+            case "start_interval":
+                check.startInterval = context.duration(value, p, minimumNonZero: .milliseconds(1))
             case "retries": check.retries = context.int(value, p)
             case "disable": check.disable = context.bool(value, p) ?? false
             default: break
@@ -689,7 +728,9 @@ final class StackDecoder {
             context.typeMismatch(node, path, expected: "a mapping")
             return []
         }
-        let known = ["driver", "external", "name", "internal", "labels", "driver_opts"]
+        let known = [
+            "driver", "external", "name", "internal", "labels", "driver_opts", "ipam", "attachable", "enable_ipv6",
+        ]
         var result: [Network] = []
         for pair in pairs {
             guard let name = pair.key.stackScalarText else { continue }
@@ -705,6 +746,16 @@ final class StackDecoder {
                     case "internal": network.internal = context.bool(value, kp) ?? false
                     case "labels": network.labels = context.stringMap(value, kp) ?? [:]
                     case "driver_opts": network.driverOptions = context.stringMap(value, kp) ?? [:]
+                    case "ipam":
+                        network.ipam = decodeIPAM(value, kp)
+                        context.warn(
+                            value, kp, "ipam is not honoured yet: the network is created with the engine's addresses")
+                    case "attachable":
+                        network.attachable = context.bool(value, kp) ?? false
+                        if network.attachable { context.warn(value, kp, "attachable is not honoured yet") }
+                    case "enable_ipv6":
+                        network.enableIPv6 = context.bool(value, kp) ?? false
+                        if network.enableIPv6 { context.warn(value, kp, "enable_ipv6 is not honoured yet") }
                     default: break
                     }
                 }
@@ -773,6 +824,14 @@ final class StackDecoder {
                     "volume \"\(volume.name)\" is not declared under the top-level \"volumes\" (a host path must start with ., / or ~)"
                 )
             }
+        }
+        let declared = [
+            "secret": Set(stack.secrets.map(\.name)), "config": Set(stack.configs.map(\.name)),
+            "service": serviceNames,
+        ]
+        for use in namedObjects where declared[use.kind]?.contains(use.name) == false {
+            let place = use.kind == "service" ? "in the stack" : "under the top-level \"\(use.kind)s\""
+            context.report(use.node, use.path, "\(use.kind) \"\(use.name)\" is not declared \(place)")
         }
         checkPublishedPorts(stack)
         checkCycles(stack)

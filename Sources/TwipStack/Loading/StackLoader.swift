@@ -90,11 +90,19 @@ public struct StackLoader: Sendable {
             }
         }
         let baseName = absolutePath.split(separator: "/").last.map(String.init) ?? "stack"
-        let defaultName =
+        let stem =
             baseName.split(separator: ".", omittingEmptySubsequences: false).count > 1
             ? String(baseName[..<(baseName.lastIndex(of: ".") ?? baseName.endIndex)]) : baseName
+        // As compose does with a directory name: lowercased, keeping only what a stack name may hold.
+        let cleaned = String(
+            stem.lowercased().unicodeScalars.filter {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }.map(Character.init))
+        let defaultName =
+            cleaned.drop { $0 == "-" || $0 == "_" }.isEmpty ? "stack" : String(cleaned.drop { $0 == "-" || $0 == "_" })
         let stack = decoder.decode(interpolated, defaultName: defaultName, filePath: absolutePath)
         problems += context.problems
+        warnings += context.warnings
 
         guard problems.isEmpty, let stack else {
             throw StackErrors(problems: Self.sorted(problems))

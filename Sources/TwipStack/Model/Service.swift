@@ -39,6 +39,10 @@ public struct Service: Sendable, Equatable {
     public var extensions: [Extension]
     /// What the service proxies, from its `x-twip-proxy` extension; nil for a service that is not a proxy.
     public var proxy: ProxyDeclaration?
+    /// Engine settings beyond the basics: init, tty, limits, capabilities, DNS, logging, secrets...
+    public var options = ContainerOptions()
+    /// The profiles the service belongs to; a service with none always runs.
+    public var profiles: [String] = []
 
     /// The most replicas a service may ask for.
     public static let maxReplicas = 1000
@@ -121,6 +125,10 @@ public struct Build: Sendable, Equatable {
     public var args: [String: String]
     public var target: String?
     public var labels: [String: String]
+    /// Images the builder may take cached layers from.
+    public var cacheFrom: [String] = []
+    /// The network the build's RUN steps use.
+    public var network: String?
 
     /// Creates a build description.
     public init(
@@ -261,6 +269,11 @@ public struct Mount: Sendable, Equatable {
     /// The path inside the container.
     public var target: String
     public var readOnly: Bool
+    /// Bind propagation (`rslave`, `shared`...); nil takes the engine's default.
+    public var propagation: String?
+
+    /// The propagation modes a bind mount may ask for.
+    public static let propagationModes = ["private", "rprivate", "shared", "rshared", "slave", "rslave"]
 
     /// Creates a mount.
     public init(type: Kind, source: String?, target: String, readOnly: Bool = false) {
@@ -275,6 +288,9 @@ public struct Mount: Sendable, Equatable {
 public struct ServiceNetwork: Sendable, Equatable {
     public var name: String
     public var aliases: [String]
+    /// A fixed address on the network (`ipv4_address`, `ipv6_address`).
+    public var ipv4Address: String?
+    public var ipv6Address: String?
 
     /// Creates a network attachment.
     public init(name: String, aliases: [String] = []) {
@@ -294,6 +310,8 @@ public struct Dependency: Sendable, Equatable {
 
     public var service: String
     public var condition: Condition
+    /// False when the service may start without this dependency (`required: false`).
+    public var required = true
 
     /// Creates a dependency.
     public init(service: String, condition: Condition = .serviceStarted) {
@@ -310,6 +328,8 @@ public struct Healthcheck: Sendable, Equatable {
     public var timeout: Duration?
     public var retries: Int?
     public var startPeriod: Duration?
+    /// How often to probe during the start period.
+    public var startInterval: Duration?
     /// True when the image's health check is turned off.
     public var disable: Bool
 

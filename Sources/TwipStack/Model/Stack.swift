@@ -16,6 +16,9 @@ public struct Stack: Sendable, Equatable {
     public var extensions: [Extension]
     /// Where the stack runs (`x-twip: {orchestrator: ...}`): containers on one engine unless it says swarm.
     public var orchestrator: Orchestrator = .containers
+    /// The top-level secrets and configs, in the order they were written.
+    public var secrets: [FileObject] = []
+    public var configs: [FileObject] = []
 
     /// Creates a stack from its parts.
     public init(
@@ -50,6 +53,10 @@ public struct Network: Sendable, Equatable {
     public var labels: [String: String]
     public var driverOptions: [String: String]
     public var extensions: [Extension]
+    /// `ipam`: the address plan.
+    public var ipam: IPAM?
+    public var attachable = false
+    public var enableIPv6 = false
 
     /// Creates a network declaration.
     public init(

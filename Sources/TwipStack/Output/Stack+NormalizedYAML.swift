@@ -12,6 +12,8 @@ extension Stack {
         root.append(("services", .map(services.map { ($0.name, $0.normalizedNode(forHash: false)) })))
         if !networks.isEmpty { root.append(("networks", .map(networks.map { ($0.name, $0.normalizedNode()) }))) }
         if !volumes.isEmpty { root.append(("volumes", .map(volumes.map { ($0.name, $0.normalizedNode()) }))) }
+        if !secrets.isEmpty { root.append(("secrets", .map(secrets.map { ($0.name, $0.normalizedNode()) }))) }
+        if !configs.isEmpty { root.append(("configs", .map(configs.map { ($0.name, $0.normalizedNode()) }))) }
         root += extensions.map { ($0.key, $0.value.node) }
         return .map(root)
     }
@@ -31,6 +33,8 @@ extension Service {
             if !build.args.isEmpty { b.append(("args", .stringMap(build.args))) }
             if let target = build.target { b.append(("target", .text(target))) }
             if !build.labels.isEmpty { b.append(("labels", .stringMap(build.labels))) }
+            if !build.cacheFrom.isEmpty { b.append(("cache_from", .list(build.cacheFrom.map(Node.text)))) }
+            if let network = build.network { b.append(("network", .text(network))) }
             add("build", .map(b))
         }
         add("command", command.map { .list($0.map(Node.text)) })
@@ -63,6 +67,9 @@ extension Service {
                         if let source = mount.source { m.append(("source", .text(source))) }
                         m.append(("target", .text(mount.target)))
                         if mount.readOnly { m.append(("read_only", .bool(true))) }
+                        if let propagation = mount.propagation {
+                            m.append(("bind", .map([("propagation", .text(propagation))])))
+                        }
                         return .map(m)
                     }))
         }
@@ -71,17 +78,22 @@ extension Service {
                 "networks",
                 .map(
                     networks.map { network in
-                        (
-                            network.name,
-                            network.aliases.isEmpty
-                                ? .null() : .map([("aliases", .list(network.aliases.map(Node.text)))])
-                        )
+                        var n: [(String, Node)] = []
+                        if !network.aliases.isEmpty { n.append(("aliases", .list(network.aliases.map(Node.text)))) }
+                        if let address = network.ipv4Address { n.append(("ipv4_address", .text(address))) }
+                        if let address = network.ipv6Address { n.append(("ipv6_address", .text(address))) }
+                        return (network.name, n.isEmpty ? .null() : .map(n))
                     }))
         }
         if !dependsOn.isEmpty && !forHash {
             add(
                 "depends_on",
-                .map(dependsOn.map { ($0.service, .map([("condition", .text($0.condition.rawValue))])) }))
+                .map(
+                    dependsOn.map { dependency in
+                        var d: [(String, Node)] = [("condition", .text(dependency.condition.rawValue))]
+                        if !dependency.required { d.append(("required", .bool(false))) }
+                        return (dependency.service, .map(d))
+                    }))
         }
         if let healthcheck {
             var h: [(String, Node)] = []
@@ -90,6 +102,9 @@ extension Service {
             if let timeout = healthcheck.timeout { h.append(("timeout", .duration(timeout))) }
             if let retries = healthcheck.retries { h.append(("retries", .int(retries))) }
             if let startPeriod = healthcheck.startPeriod { h.append(("start_period", .duration(startPeriod))) }
+            if let startInterval = healthcheck.startInterval {
+                h.append(("start_interval", .duration(startInterval)))
+            }
             if healthcheck.disable { h.append(("disable", .bool(true))) }
             add("healthcheck", .map(h))
         }
@@ -127,6 +142,8 @@ extension Service {
         add("stop_signal", stopSignal.map(Node.text))
         add("read_only", readOnly.map { .bool($0) })
         if !tmpfs.isEmpty { add("tmpfs", .list(tmpfs.map(Node.text))) }
+        entries += options.normalizedEntries()
+        if !profiles.isEmpty && !forHash { add("profiles", .list(profiles.map(Node.text))) }
         if !forHash { entries += extensions.map { ($0.key, $0.value.node) } }
         return .map(entries)
     }
@@ -141,6 +158,9 @@ extension Network {
         if `internal` { n.append(("internal", .bool(true))) }
         if !labels.isEmpty { n.append(("labels", .stringMap(labels))) }
         if !driverOptions.isEmpty { n.append(("driver_opts", .stringMap(driverOptions))) }
+        if let ipam { n.append(("ipam", ipam.normalizedNode())) }
+        if attachable { n.append(("attachable", .bool(true))) }
+        if enableIPv6 { n.append(("enable_ipv6", .bool(true))) }
         n += extensions.map { ($0.key, $0.value.node) }
         return n.isEmpty ? .null() : .map(n)
     }
