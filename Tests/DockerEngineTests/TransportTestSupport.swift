@@ -87,7 +87,7 @@ enum TransportTestSupport {
     }
 
     /// Waits until something accepts TCP connections on 127.0.0.1:`port`.
-    static func waitForListener(port: Int, seconds: Double = 10) async throws {
+    static func waitForListener(port: Int, seconds: Double = 60) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -46,7 +46,13 @@ import Testing
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(for: .milliseconds(1500))
+        // Signal once twip has taken the signal over (it ignores it and listens through a dispatch source), not
+        // after a guessed delay: on a busy machine a process may take seconds to get there.
+        let ready = ContinuousClock.now + .seconds(30)
+        while !Self.ignores(number, pid: process.processIdentifier), ContinuousClock.now < ready {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(200))
         kill(process.processIdentifier, number)
         let started = ContinuousClock.now
         let error = err.fileHandleForReading.readDataToEndOfFile()
@@ -55,6 +61,18 @@ import Testing
         #expect(process.terminationStatus == expected)
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(String(decoding: error, as: UTF8.self).contains("run the same command again"))
+    }
+
+    /// Whether process `pid` has taken signal `number` over: ignored, caught or blocked, no longer the default
+    /// action (its SigIgn, SigCgt and SigBlk masks in /proc).
+    static func ignores(_ number: Int32, pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
+        return ["SigIgn:", "SigCgt:", "SigBlk:"].contains { field in
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+                let mask = UInt64(line.dropFirst(field.count).trimmingCharacters(in: .whitespaces), radix: 16)
+            else { return false }
+            return mask & (1 << UInt64(number - 1)) != 0
+        }
     }
 
     @Test func anEngineThatNeverAnswersIsUnreachableAfterTheDeadline() throws {

@@ -6,7 +6,8 @@ import TwipYAML
 
 /// Compose files as projects publish them (Fixtures/realworld, sources in its README.md): twip loads every one,
 /// and what it reads agrees with docker-compose 1.29 on the fields both know.
-@Suite struct RealWorldCorpusTests {
+// Serialized: 54 docker-compose processes at once would starve every other test on two cores.
+@Suite(.serialized) struct RealWorldCorpusTests {
     static let directory = fixturesDirectory + "/realworld"
     static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
     static let dockerCompose = ["/usr/bin/docker-compose", "/usr/local/bin/docker-compose"].first {
