@@ -24,8 +24,10 @@ deps:
 build:
 	$(SWIFT) build --product twip
 
-test:
+## test: stands alone on a fresh machine: installs what it needs, builds, starts the engine (`twip setup`), runs the suite.
+test: deps data
 	$(SWIFT) build --build-tests
+	$(TWIP) setup
 	$(SWIFT) test --skip-build
 
 ## e2e: base images, both environments, scaling under load, pack to a local registry (needs `make setup`).
