@@ -13,6 +13,11 @@ public enum CLI {
         case engineUnreachable = 3
     }
 
+    /// Sets what the process as a whole uses (one event-loop thread); `main` calls it once, before `run`.
+    public static func prepareProcess() {
+        EngineSession.prepareCommandLineProcess()
+    }
+
     /// Runs twip with `arguments` (without the program name) and returns the process exit code.
     public static func run(_ arguments: [String]) async -> Int32 {
         if let help = environmentHelp(arguments) {
