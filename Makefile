@@ -4,7 +4,7 @@ TWIP := .build/debug/twip
 APT_PACKAGES := libyaml-dev pkg-config docker.io docker-compose debootstrap busybox-static nginx-light apache2-utils wrk chromium \
 	docker-registry curl openssl socat openssh-client openssh-server
 
-.PHONY: setup deps build data test e2e faults train install bench bench-deps fuzz
+.PHONY: setup deps build data test e2e faults train install release bench bench-deps fuzz cli-speed
 
 ## setup: install what building twip needs, build it, then let `twip setup` start the Docker engine.
 setup: deps build data
@@ -24,8 +24,10 @@ deps:
 build:
 	$(SWIFT) build --product twip
 
-test:
+## test: stands alone on a fresh machine: installs what it needs, builds, starts the engine (`twip setup`), runs the suite.
+test: deps data
 	$(SWIFT) build --build-tests
+	$(TWIP) setup
 	$(SWIFT) test --skip-build
 
 ## e2e: base images, both environments, scaling under load, pack to a local registry (needs `make setup`).
@@ -65,10 +67,26 @@ bench: build bench-deps
 	bench/compose.sh
 	bench/scale.sh
 	bench/proxy-handover.sh
+	$(MAKE) cli-speed
 
-install: build
-	$(SWIFT) build -c release --product twip
-	install -m 0755 .build/release/twip /usr/local/bin/twip
+## cli-speed: `twip train ps` against `docker ps` with hyperfine, release build.
+cli-speed: release bench-deps
+	bench/cli-speed.sh
+
+## release: the optimized binary, with the Swift runtime linked in (no shared-library loading at each start).
+release:
+	$(SWIFT) build -c release --static-swift-stdlib --product twip
+
+## install: the release binary, bash/zsh/fish completions and the man page.
+PREFIX ?= /usr/local
+install: release
+	install -D -m 0755 .build/release/twip $(DESTDIR)$(PREFIX)/bin/twip
+	install -d $(DESTDIR)/usr/share/bash-completion/completions $(DESTDIR)/usr/share/zsh/vendor-completions \
+		$(DESTDIR)/usr/share/fish/vendor_completions.d $(DESTDIR)$(PREFIX)/share/man/man1
+	.build/release/twip --generate-completion-script bash >$(DESTDIR)/usr/share/bash-completion/completions/twip
+	.build/release/twip --generate-completion-script zsh >$(DESTDIR)/usr/share/zsh/vendor-completions/_twip
+	.build/release/twip --generate-completion-script fish >$(DESTDIR)/usr/share/fish/vendor_completions.d/twip.fish
+	python3 scripts/manpage.py .build/release/twip >$(DESTDIR)$(PREFIX)/share/man/man1/twip.1
 
 ## fuzz: mutate the stacks and run `twip -f CASE config` on each for FUZZ_SECONDS (exit 0 or 2 only, never a signal,
 ## under 10 s of CPU time and 512 MB, FILE:LINE:COL on every error); failing inputs land in tests/fuzz/failures/.

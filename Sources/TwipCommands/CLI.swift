@@ -13,8 +13,17 @@ public enum CLI {
         case engineUnreachable = 3
     }
 
+    /// Sets what the process as a whole uses (one event-loop thread); `main` calls it once, before `run`.
+    public static func prepareProcess() {
+        EngineSession.prepareCommandLineProcess()
+    }
+
     /// Runs twip with `arguments` (without the program name) and returns the process exit code.
     public static func run(_ arguments: [String]) async -> Int32 {
+        if let help = environmentHelp(arguments) {
+            Terminal.standardOutput.write(help)
+            return ExitCode.success.rawValue
+        }
         let rewritten: [String]
         do {
             rewritten = try rewrite(arguments)
@@ -89,6 +98,48 @@ public enum CLI {
             throw UsageError("unknown action \"\(action)\" for environment \"\(environment)\"; try `twip --help`")
         }
         return [action, "--env", environment] + Array(rest.dropFirst())
+    }
+
+    /// The actions `twip ENV ACTION` takes, in the order the help lists them.
+    static let environmentActions = [
+        "build", "up", "rollback", "down", "ps", "scale", "logs", "restart", "config", "test", "bench",
+    ]
+
+    /// The help of `twip ENV --help` and `twip ENV ACTION --help`, written with ENV as the operator typed it; nil
+    /// when `arguments` ask for something else.
+    static func environmentHelp(_ arguments: [String]) -> String? {
+        guard let environment = arguments.first, !environment.hasPrefix("-"), !topLevelNames.contains(environment),
+            arguments.count >= 2
+        else { return nil }
+        let asksHelp: (String) -> Bool = { $0 == "--help" || $0 == "-h" || $0 == "help" }
+        if asksHelp(arguments[1]) {
+            let commands = Twip.configuration.subcommands
+            let width = environmentActions.map(\.count).max() ?? 0
+            let lines = environmentActions.compactMap { action -> String? in
+                guard let command = commands.first(where: { $0._commandName == action }) else { return nil }
+                return "  " + action.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                    + command.configuration.abstract
+            }
+            return """
+                OVERVIEW: Actions on the environment \(environment) (stacks/\(environment).yml).
+
+                USAGE: twip \(environment) ACTION [ARGS]
+
+                ACTIONS:
+                \(lines.joined(separator: "\n"))
+
+                  See 'twip \(environment) ACTION --help' for an action's options.
+
+                """
+        }
+        let action = arguments[1]
+        guard environmentActions.contains(action),
+            arguments.dropFirst(2).contains(where: { $0 == "--help" || $0 == "-h" }),
+            let command = Twip.configuration.subcommands.first(where: { $0._commandName == action })
+        else { return nil }
+        return Twip.helpMessage(for: command).replacingOccurrences(
+            of: "USAGE: twip \(action) [--file <file>] ", with: "USAGE: twip \(environment) \(action) "
+        ).replacingOccurrences(of: "USAGE: twip \(action)", with: "USAGE: twip \(environment) \(action)") + "\n"
     }
 
     /// Prints `error` on standard error in the contract's shape and returns its exit code.

@@ -4,5 +4,6 @@ import TwipCommands
     import Glibc
 #endif
 
+CLI.prepareProcess()
 let status = await CLI.run(Array(CommandLine.arguments.dropFirst()))
 exit(status)

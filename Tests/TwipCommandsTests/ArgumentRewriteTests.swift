@@ -33,3 +33,38 @@ import Testing
         _ = try Twip.parseAsRoot(try CLI.rewrite(arguments))
     }
 }
+
+@Suite struct EnvironmentHelpTests {
+    @Test(arguments: [["train", "--help"], ["train", "-h"], ["train", "help"]])
+    func environmentHelpListsTheActionsWithTheEnvironmentInTheUsage(arguments: [String]) throws {
+        let help = try #require(CLI.environmentHelp(arguments))
+        #expect(help.contains("USAGE: twip train ACTION [ARGS]"))
+        for action in CLI.environmentActions { #expect(help.contains("\n  \(action) "), "\(action) missing") }
+    }
+
+    @Test(arguments: [
+        (["prod", "up", "--help"], "USAGE: twip prod up [--wait]"),
+        (["train", "ps", "-h"], "USAGE: twip train ps [--format <format>]"),
+        (["train", "scale", "--help"], "USAGE: twip train scale "),
+    ])
+    func actionHelpShowsTheEnvironmentInTheUsage(arguments: [String], usage: String) throws {
+        let help = try #require(CLI.environmentHelp(arguments))
+        #expect(help.contains(usage), "\(help)")
+        #expect(!help.contains("USAGE: twip \(arguments[1])"))
+    }
+
+    @Test(arguments: [["up", "--help"], ["train", "up", "--wait"], ["--help"], ["train"], ["status", "-h"]])
+    func otherCommandLinesAreLeftToTheParser(arguments: [String]) {
+        #expect(CLI.environmentHelp(arguments) == nil)
+    }
+}
+
+@Suite struct ColourTests {
+    @Test(
+        arguments: [
+            ([:], true), (["NO_COLOR": ""], true), (["NO_COLOR": "1"], false), (["NO_COLOR": "yes"], false),
+        ] as [([String: String], Bool)])
+    func noColorSetToAnythingButEmptyForbidsColour(environment: [String: String], allowed: Bool) {
+        #expect(Terminal.colourAllowed(environment) == allowed)
+    }
+}

@@ -60,6 +60,12 @@ public final class DockerClient: Sendable {
         self.init(host: host, logger: logger)
     }
 
+    /// Sizes the event loops every client shares to one thread; call it first thing in `main`, before any client
+    /// exists. A command-line process makes a few requests at a time, and a thread per core only costs start time.
+    public static func useOneEventLoop() {
+        NIOSingletons.groupLoopCountSuggestion = 1
+    }
+
     /// Runs `body` with a client for `host` and shuts the client down afterwards, whether `body` throws or not.
     public static func withClient<Result>(
         host: DockerHost, logger: Logger = Logger(label: "twip.engine"),
@@ -128,6 +134,11 @@ public final class DockerClient: Sendable {
     public func ping() async throws -> PingResult {
         let response = try await send(EngineRequest(.GET, "/_ping", operation: "ping"), versioned: false)
         _ = try await response.body.collect(upTo: 1 << 16)
+        // The answer names the engine's API version: the first ping settles the negotiation, so a command that
+        // checks the engine first pays no second round trip for it.
+        if let engine = response.headers.first(name: "API-Version").flatMap(APIVersion.init(parsing:)) {
+            negotiated.withLock { $0 = $0 ?? min(engine, Self.maximumAPIVersion) }
+        }
         return PingResult(
             apiVersion: response.headers.first(name: "API-Version").flatMap(APIVersion.init(parsing:)),
             osType: response.headers.first(name: "OSType"),

@@ -41,7 +41,9 @@ struct BuildCommand: AsyncParsableCommand {
             try await environment.build(services: selection, noCache: noCache) { service, line in
                 guard !quiet else { return }
                 let step = line.hasPrefix("Step ") || line.hasPrefix("Successfully")
-                if verbose || step { Terminal.standardOutput.write("\(service) | \(line)\n") }
+                if verbose || step {
+                    Terminal.standardOutput.write("\(service) | \(Terminal.standardOutput.shown(line))\n")
+                }
             }
         }
         for result in results {

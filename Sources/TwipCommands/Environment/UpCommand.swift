@@ -18,6 +18,12 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Print the plan, step by step with each step's cause, and change nothing.")
     var dryRun = false
 
+    @Flag(help: "Build every image of the selection first, even those that exist.")
+    var build = false
+
+    @Flag(help: "Build nothing: a missing image stops `up` (by default missing images are built first).")
+    var noBuild = false
+
     @Argument(help: "Services to bring up (with what they depend on); all when none.")
     var services: [String] = []
 
@@ -26,6 +32,8 @@ struct UpCommand: AsyncParsableCommand {
         try loaded.checkServices(services)
         guard timeout > 0 else { throw UsageError("--timeout must be a positive number of seconds") }
         let selection = services.isEmpty ? nil : services
+        guard !(build && noBuild) else { throw UsageError("--build and --no-build exclude each other") }
+        let policy: Environment.BuildPolicy = build ? .always : noBuild ? .never : .missing
         let (wait, timeout, dryRun) = (wait, timeout, dryRun)
         try await loaded.withEnvironment { environment in
             if dryRun, let lines = try await environment.swarmPreview(selection: selection) {
@@ -43,7 +51,13 @@ struct UpCommand: AsyncParsableCommand {
                         : lines.map { $0 + "\n" }.joined())
                 return
             }
-            try await environment.up(selection: selection, wait: wait, timeout: .seconds(timeout))
+            try await environment.up(selection: selection, wait: wait, timeout: .seconds(timeout), build: policy) {
+                service, line in
+                // One line per build step, as `twip ENV build` prints them.
+                if line.hasPrefix("Step ") || line.hasPrefix("Successfully") || service == "base" {
+                    Terminal.standardOutput.write("\(service) | \(Terminal.standardOutput.shown(line))\n")
+                }
+            }
         }
     }
 }

@@ -39,6 +39,11 @@ public struct EngineSession: Sendable {
         }
     }
 
+    /// Prepares the process for a command line: one event-loop thread (see `DockerClient.useOneEventLoop`).
+    public static func prepareCommandLineProcess() {
+        DockerClient.useOneEventLoop()
+    }
+
     /// How long the engine gets to answer `/_ping` before it counts as unreachable.
     static let pingDeadline: Duration = .seconds(10)
 

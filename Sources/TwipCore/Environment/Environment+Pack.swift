@@ -10,6 +10,10 @@ public struct PackedImage: Sendable, Hashable, Codable {
     /// The registry's manifest digest, when pushed.
     public var digest: String?
     public var pushed: Bool
+    /// The local image ID (`sha256:...`).
+    public var imageID: String
+    /// The image's size in bytes as the engine reports it.
+    public var size: Int64?
 }
 
 /// What `pack` reports while it works.
@@ -29,8 +33,9 @@ extension Environment {
         for service in stack.services where service.build != nil {
             let source = names.imageReference(for: service)
             let repository = "\(registry)/twip-\(service.name)"
+            let image: ImageInspect
             do {
-                _ = try await session.client.inspectImage(source)
+                image = try await session.client.inspectImage(source)
             } catch let error as EngineError where error.isNotFound {
                 throw OperationFailure(
                     "image \(source) of service \(service.name) does not exist: run `twip \(names.environment) build`")
@@ -47,7 +52,9 @@ extension Environment {
                 progress(.pushed(reference: "\(repository):\(tag)", digest: digest))
             }
             results.append(
-                PackedImage(service: service.name, reference: "\(repository):\(tag)", digest: digest, pushed: push))
+                PackedImage(
+                    service: service.name, reference: "\(repository):\(tag)", digest: digest, pushed: push,
+                    imageID: image.id, size: image.size))
         }
         return results
     }

@@ -1,3 +1,4 @@
+import DockerEngine
 public import Foundation
 public import TwipStack
 
@@ -61,15 +62,29 @@ public struct Environment: Sendable {
         try planner.up(selection: selection, observed: try await observe(), wait: wait)
     }
 
+    /// When `up` builds images, like compose's `--build` / `--no-build`.
+    public enum BuildPolicy: Sendable, Equatable {
+        /// Builds the images of the selection that are missing (and the twip base images they start from).
+        case missing
+        /// Builds every image of the selection that has a build section.
+        case always
+        /// Builds nothing: a missing image stops `up` before anything changes.
+        case never
+    }
+
     /// Converges `selection` (all services when nil, plus what they depend on) and returns what it planned.
     ///
-    /// With `wait`, returns only when every container of the selection is running and healthy.
+    /// Images are built first as `build` says (`output` receives the build lines). With `wait`, returns only when
+    /// every container of the selection is running and healthy.
     @discardableResult
-    public func up(selection: [String]? = nil, wait: Bool = false, timeout: Duration = .seconds(300)) async throws
-        -> Plan
-    {
+    public func up(
+        selection: [String]? = nil, wait: Bool = false, timeout: Duration = .seconds(300),
+        build policy: BuildPolicy = .never,
+        output: @escaping @Sendable (_ service: String, _ line: String) -> Void = { _, _ in }
+    ) async throws -> Plan {
         let deadline = ContinuousClock.now + timeout
         return try await changing(deadline: deadline) {
+            try await buildImages(selection: selection, policy: policy, output: output)
             if let swarm {
                 _ = try await swarm.up(selection: selection, wait: wait, deadline: deadline)
                 return Plan()
@@ -210,6 +225,46 @@ public struct Environment: Sendable {
     }
 
     // MARK: - Build
+
+    /// The pre-step of `up`: builds the selection's images the policy asks for, missing twip base images first.
+    func buildImages(
+        selection: [String]?, policy: BuildPolicy,
+        output: @escaping @Sendable (_ service: String, _ line: String) -> Void
+    ) async throws {
+        guard policy != .never else { return }
+        let selected = planner.closure(of: selection)
+        var targets: [String] = []
+        for service in stack.services where service.build != nil && selected.contains(service.name) {
+            let present = policy == .always ? false : try await imageExists(names.imageReference(for: service))
+            if !present { targets.append(service.name) }
+        }
+        guard !targets.isEmpty else { return }
+        var bases: Set<String> = []
+        for service in stack.services where targets.contains(service.name) {
+            guard let build = service.build else { continue }
+            for base in BaseImageReference.named(in: build) {
+                if !(try await imageExists(base.reference)) { bases.insert(base.name) }
+            }
+        }
+        if !bases.isEmpty {
+            let recipes = try BaseImageRecipe.selection(bases.sorted())
+            _ = try await session.buildBaseImages(
+                recipes,
+                options: BaseImageBuilder.Options()
+            ) { output("base", $0) }
+        }
+        _ = try await build(services: targets, noCache: false, output: output)
+    }
+
+    /// Whether the engine has an image called `reference`.
+    func imageExists(_ reference: String) async throws -> Bool {
+        do {
+            _ = try await session.client.inspectImage(reference)
+            return true
+        } catch let error as EngineError where error.isNotFound {
+            return false
+        }
+    }
 
     /// Builds the images of `services` that have a build section (all such when empty).
     public func build(

@@ -34,7 +34,10 @@ public struct ImageBuild: Sendable {
     }
 
     /// Builds `services`; the first failure cancels the others and is thrown with the engine's message.
+    ///
+    /// Every image carries the OCI labels of `ReleaseMetadata` read from the git tree holding the stack file.
     public func run(_ services: [Service], noCache: Bool = false) async throws -> [Result] {
+        let release = await ReleaseMetadata.read(directory: stack.directory)
         return try await withThrowingTaskGroup(of: Result.self) { group in
             for service in services {
                 guard let build = service.build else { continue }
@@ -49,7 +52,7 @@ public struct ImageBuild: Sendable {
                     options.networkMode = build.network
                     options.cacheFrom = build.cacheFrom
                     options.noCache = noCache
-                    options.labels = build.labels.merging(
+                    options.labels = build.labels.merging(release.labels) { stack, _ in stack }.merging(
                         [TwipLabel.environment: names.environment, TwipLabel.service: service.name]) { $1 }
                     let id: String
                     let recent = RecentLines(limit: 6)
@@ -89,7 +92,7 @@ public struct ImageBuild: Sendable {
 
 extension ImageBuild {
     /// `line` without terminal colour sequences (the engine colours a step's standard error).
-    static func plain(_ line: String) -> String {
+    public static func plain(_ line: String) -> String {
         var result = ""
         var iterator = line.unicodeScalars.makeIterator()
         while let scalar = iterator.next() {
