@@ -43,8 +43,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (["prod", "up", "--help"], "USAGE: twip prod up [--wait]"),
-        (["train", "ps", "-h"], "USAGE: twip train ps [--format <format>]"),
+        (["prod", "up", "--help"], "USAGE: twip prod up [--profile <profile> ...] [--wait]"),
+        (["train", "ps", "-h"], "USAGE: twip train ps [--profile <profile> ...] [--format <format>]"),
         (["train", "scale", "--help"], "USAGE: twip train scale "),
     ])
     func actionHelpShowsTheEnvironmentInTheUsage(arguments: [String], usage: String) throws {
