@@ -107,16 +107,12 @@ public struct SwarmBackend: Backend {
     }
 
     public func snapshot(of container: String) async throws -> ContainerSnapshot {
-        ContainerSnapshot(try await client.inspectContainer(container))
+        try await client.readinessSnapshot(of: container)
     }
 
     /// The last `count` lines of a task's container output (both streams), oldest first.
     public func lastLines(of container: String, count: Int) async throws -> [String] {
-        var lines: [String] = []
-        for try await frame in try await client.logs(container, options: LogOptions(follow: false, tail: count)) {
-            lines += String(decoding: frame.bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
-        }
-        return Array(lines.suffix(count))
+        try await client.lastLines(of: container, count: count)
     }
 
     public func exitCode(of container: String) async throws -> Int {
