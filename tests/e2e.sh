@@ -72,10 +72,11 @@ check "a release of static and web under load loses no request" \
     env TWIP="$TWIP" RELEASE_SERVICES="static web" COMPOSE=0 PHASE_SECONDS=3 PLOT= bench/release.sh
 check "a release of web that never becomes healthy is rolled back and loses no request" \
     env TWIP="$TWIP" RELEASE_SERVICES="web" BROKEN=1 COMPOSE=0 PHASE_SECONDS=3 PLOT= bench/release.sh
-# Known gap: a keep-alive client may see a few connections closed while the old HAProxy generation stops (no
-# refused connection, no error answer); those are counted and tolerated up to 20, every other failure fails.
+# Known gap: a keep-alive client may see a connection closed while the old HAProxy generation stops (no refused
+# connection, no error answer), at most once per keep-alive connection (bench/release.sh opens 24); those are counted
+# and tolerated up to that, every other failure fails.
 check "a release of the proxy under load: a new HAProxy generation takes over its listeners" \
-    env TWIP="$TWIP" RELEASE_SERVICES="proxy" COMPOSE=0 PHASE_SECONDS=3 PLOT= TOLERATE_KEEPALIVE_READ_ERRORS=20 \
+    env TWIP="$TWIP" RELEASE_SERVICES="proxy" COMPOSE=0 PHASE_SECONDS=3 PLOT= TOLERATE_KEEPALIVE_READ_ERRORS=24 \
     bench/release.sh
 must "$TWIP" prod up --wait --timeout 240
 
