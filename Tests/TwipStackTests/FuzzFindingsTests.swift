@@ -36,3 +36,20 @@ import TwipStack
         #expect(elapsed < .seconds(5), "\(elapsed)")
     }
 }
+
+@Suite struct DependsOnFuzzFindingTests {
+    /// Found by `make fuzz` (seed 2193995710): a name listed twice in depends_on's list form was written twice
+    /// in the normalized mapping, which then did not load.
+    @Test func aDependencyListedTwiceIsOneAndTheNormalizedStackLoadsBack() throws {
+        let stack = try loadText(
+            """
+            services:
+              web: {image: nginx, depends_on: [backend, backend, backend]}
+              backend: {image: nginx}
+            """
+        ).stack
+        #expect(stack.service(named: "web")?.dependsOn.map(\.service) == ["backend"])
+        let again = try StackLoader(environment: [:]).load(yaml: stack.normalizedYAML(), path: stack.filePath).stack
+        #expect(again.service(named: "web")?.dependsOn.map(\.service) == ["backend"])
+    }
+}

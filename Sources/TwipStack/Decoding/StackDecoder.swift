@@ -534,7 +534,8 @@ final class StackDecoder {
         case .sequence(let items):
             for (index, item) in items.enumerated() {
                 let p = "\(path)[\(index)]"
-                if let name = context.string(item, p) {
+                // A name listed twice is one dependency (the mapping form could not even say it twice).
+                if let name = context.string(item, p), !result.contains(where: { $0.service == name }) {
                     result.append(Dependency(service: name))
                     site.edges.append((name, item, p, "depends_on"))
                 }
