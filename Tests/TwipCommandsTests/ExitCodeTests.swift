@@ -95,7 +95,7 @@ import Testing
         )
         let outcome = try Self.twip(["-f", path, "up"], environment: Self.nowhere)
         #expect(outcome.status == 2, "\(outcome.error)")
-        #expect(outcome.error.contains("service web: port 80 is bound to 127.0.0.1, which a swarm cannot do"))
+        #expect(outcome.error.contains(":6:5: services.web.ports: port 80 is bound to 127.0.0.1, which a swarm cannot do"))
     }
 
     @Test func thePublicStackIsASwarmStackWithHostModePorts() throws {

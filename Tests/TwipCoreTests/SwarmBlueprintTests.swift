@@ -207,15 +207,15 @@ import TwipStack
     @Test(arguments: [
         (
             "services:\n  web:\n    image: a\n    ports: [\"127.0.0.1:80:80\"]\n",
-            "service web: port 80 is bound to 127.0.0.1, which a swarm cannot do; publish it in host mode without an address, or leave it unpublished"
+            "services.web.ports: port 80 is bound to 127.0.0.1, which a swarm cannot do; publish it in host mode without an address, or leave it unpublished"
         ),
         (
             "services:\n  web:\n    image: a\n    ports: [\"80:80\"]\n    deploy: {endpoint_mode: dnsrr}\n",
-            "service web: port 80 is published through the routing mesh, which endpoint_mode dnsrr does not support; write mode: host"
+            "services.web.ports: port 80 is published through the routing mesh, which endpoint_mode dnsrr does not support; write mode: host"
         ),
         (
             "services:\n  web:\n    image: a\n    networks: [lan]\nnetworks:\n  lan: {driver: bridge}\n",
-            "network lan: driver bridge cannot carry swarm services across nodes; use overlay"
+            "networks.lan.driver: driver bridge cannot carry swarm services across nodes; use overlay"
         ),
     ])
     func whatASwarmCannotDoIsAnErrorBeforeAnyEngineCall(yaml: String, expected: String) {

@@ -55,7 +55,13 @@ extension StackOptions {
                 _ = try SwarmBlueprint(stack: stack, names: EnvironmentNames(environment: environment))
                     .deployment()
             } catch {
-                throw StackInvalid(lines: error.problems.map { "\(path): \($0)" })
+                // Found after loading: placed where the stack says what a swarm cannot do.
+                throw StackInvalid(
+                    lines: error.found.map { problem in
+                        let (line, column) = StackLoader.location(of: problem.keyPath, inFile: path)
+                        return
+                            "\(path):\(line):\(column): \(problem.keyPath.joined(separator: ".")): \(problem.message)"
+                    })
             }
         }
         return LoadedEnvironment(stack: stack, environment: environment, proxies: roles, displayPath: path)

@@ -19,7 +19,14 @@ public struct SwarmDeployment: Sendable, Equatable {
 
 /// A stack that asks for what a swarm cannot do; one line per problem (exit 2, before any engine call).
 public struct SwarmConversionError: OperatorFailure, Equatable, CustomStringConvertible {
-    public var problems: [String]
+    /// One problem: the key path it is about (`services.web.ports`) and what is wrong.
+    public struct Problem: Sendable, Equatable {
+        public var keyPath: [String]
+        public var message: String
+    }
+
+    public var found: [Problem]
+    public var problems: [String] { found.map { "\($0.keyPath.joined(separator: ".")): \($0.message)" } }
     public var kind: FailureKind { .usage }
     public var lines: [String] { problems }
     public var description: String { problems.joined(separator: "\n") }
@@ -44,7 +51,7 @@ public struct SwarmBlueprint: Sendable {
 
     /// The whole deployment; throws every problem at once.
     public func deployment() throws(SwarmConversionError) -> SwarmDeployment {
-        var problems: [String] = []
+        var problems: [SwarmConversionError.Problem] = []
         var warnings: [String] = []
         var services: [ServiceSpec] = []
         for service in stack.services {
@@ -59,7 +66,9 @@ public struct SwarmBlueprint: Sendable {
             let driver = declared?.driver ?? "overlay"
             if driver != "overlay" {
                 problems.append(
-                    "network \(name): driver \(driver) cannot carry swarm services across nodes; use overlay")
+                    .init(
+                        keyPath: ["networks", name, "driver"],
+                        message: "driver \(driver) cannot carry swarm services across nodes; use overlay"))
             }
             var config = NetworkConfig(
                 name: names.network(name), driver: driver,
@@ -68,7 +77,7 @@ public struct SwarmBlueprint: Sendable {
             config.internal = declared?.internal == true ? true : nil
             networks.append(config)
         }
-        if !problems.isEmpty { throw SwarmConversionError(problems: problems) }
+        if !problems.isEmpty { throw SwarmConversionError(found: problems) }
         return SwarmDeployment(services: services, networks: networks, warnings: warnings)
     }
 
@@ -238,20 +247,25 @@ public struct SwarmBlueprint: Sendable {
     }
 
     /// What a swarm cannot do for a service.
-    func problems(of service: Service) -> [String] {
-        var problems: [String] = []
+    func problems(of service: Service) -> [SwarmConversionError.Problem] {
+        var problems: [SwarmConversionError.Problem] = []
+        let path = ["services", service.name, "ports"]
         for port in service.ports {
             if let address = port.hostIP {
                 problems.append(
-                    "service \(service.name): port \(port.target) is bound to \(address), which a swarm cannot do; "
-                        + "publish it in host mode without an address, or leave it unpublished")
+                    .init(
+                        keyPath: path,
+                        message: "port \(port.target) is bound to \(address), which a swarm cannot do; "
+                            + "publish it in host mode without an address, or leave it unpublished"))
             }
             if port.mode == "ingress" || port.mode == nil, port.published != nil,
                 service.deploy.swarm.endpointMode == .dnsrr
             {
                 problems.append(
-                    "service \(service.name): port \(port.target) is published through the routing mesh, which "
-                        + "endpoint_mode dnsrr does not support; write mode: host")
+                    .init(
+                        keyPath: path,
+                        message: "port \(port.target) is published through the routing mesh, which "
+                            + "endpoint_mode dnsrr does not support; write mode: host"))
             }
         }
         return problems
