@@ -11,21 +11,7 @@ SOCKET=${SOCKET:-/var/run/docker.sock}
 export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-18280}
 export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18938}
 export TWIP_STATS_AUTH=${TWIP_STATS_AUTH:-e2e:$RANDOM$RANDOM}
-started=$SECONDS
-passed=0
-failed=0
-
-check() { # description command...
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok - $description"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $description"
-        failed=$((failed + 1))
-    fi
-}
+source tests/lib.sh
 
 engine() { # METHOD PATH [JSON]: the Engine API over its socket (the docker CLI is not used)
     if [ $# -ge 3 ]; then
@@ -68,25 +54,10 @@ cleanup() {
     fi
 }
 
-finish() {
-    cleanup
+final_checks() {
     check "the engine is left in the swarm state it was found in ($initial_state)" test "$(swarm_state)" = "$initial_state"
     check "docker_gwbridge is as it was found (present: $initial_bridge)" test "$(gateway_bridge)" = "$initial_bridge"
-    echo "$passed passed, $failed failed in $((SECONDS - started)) s"
-    [ "$failed" = 0 ]
-    exit $?
 }
-trap 'echo "interrupted"; finish' INT TERM
-
-must() { # stop here when a step the rest depends on fails
-    if ! "$@"; then
-        echo "not ok - $* (the remaining checks depend on it)"
-        failed=$((failed + 1))
-        finish
-    fi
-}
-
-url() { echo "http://127.0.0.1:${TWIP_HTTP_PORT}$1"; }
 
 serving() { # waits until the entry port answers / with 200 (HAProxy learns tasks through DNS within seconds)
     local start=$SECONDS

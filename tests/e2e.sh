@@ -8,36 +8,7 @@ TWIP=${TWIP:-$PWD/.build/debug/twip}
 export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-18080}
 export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18936}
 REGISTRY_PORT=${REGISTRY_PORT:-15000}
-passed=0
-failed=0
-
-check() { # description command...
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok - $description"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $description"
-        failed=$((failed + 1))
-    fi
-}
-
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" = 0 ]
-    exit $?
-}
-
-must() { # stop here when a step the rest depends on fails
-    if ! "$@"; then
-        echo "not ok - $* (the remaining checks depend on it)"
-        failed=$((failed + 1))
-        finish
-    fi
-}
-
-url() { echo "http://127.0.0.1:${TWIP_HTTP_PORT}$1"; }
+source tests/lib.sh
 
 must "$TWIP" base
 must "$TWIP" train build

@@ -8,38 +8,12 @@ TWIP=${TWIP:-$PWD/.build/debug/twip}
 export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-18180}
 export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18937}
 work=$(mktemp -d)
-passed=0
-failed=0
+source tests/lib.sh
 
-check() { # description command...
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok - $description"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $description"
-        failed=$((failed + 1))
-    fi
-}
-
-finish() {
+cleanup() {
     "$TWIP" prod down >/dev/null 2>&1
     rm -rf "$work"
-    echo "$passed passed, $failed failed"
-    [ "$failed" = 0 ]
-    exit $?
 }
-
-must() {
-    if ! "$@"; then
-        echo "not ok - $* (the remaining checks depend on it)"
-        failed=$((failed + 1))
-        finish
-    fi
-}
-
-url() { echo "http://127.0.0.1:${TWIP_HTTP_PORT}$1"; }
 
 # HAProxy's view of a backend's servers: "NAME STATUS" lines from its stats CSV.
 servers() { curl -fsS "http://127.0.0.1:${TWIP_STATS_PORT}/;csv" | awk -F, -v b="$1" '$1==b && $2!="BACKEND" && $2!="FRONTEND" {print $2, $18}'; }
