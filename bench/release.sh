@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A release of the prod environment under steady load, twip against docker-compose 1.29 on the same images.
+# A release of the prod environment (STACK=train: the training one) under steady load, twip against docker-compose
+# 1.29 on the same images (prod only).
 #
 # Load, through the entry port on 127.0.0.1 only: wrk with keep-alive on a dynamic path (/Read.action, 16
 # connections) and on a static path (/styles/site.css, 8 connections), and ab opening a new connection per request
@@ -15,7 +16,9 @@ TWIP=${TWIP:-$root/.build/debug/twip}
 export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-18080}
 export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18936}
 PHASE_SECONDS=${PHASE_SECONDS:-5}
-RELEASE_SERVICES=${RELEASE_SERVICES:-proxy static web}
+STACK=${STACK:-prod}
+if [ "$STACK" = prod ]; then RELEASE_SERVICES=${RELEASE_SERVICES:-proxy static web}; else RELEASE_SERVICES=${RELEASE_SERVICES:-static web}; fi
+[ "$STACK" = prod ] || COMPOSE=0
 BROKEN=${BROKEN:-0}
 COMPOSE=${COMPOSE:-1}
 # twip's run is also drawn: a twip bench client (keep-alive, 4 connections, on /Read.action) over the whole
@@ -34,10 +37,10 @@ cleanup() {
 trap cleanup EXIT
 base="http://127.0.0.1:${TWIP_HTTP_PORT}"
 
-# stacks/prod.yml with RELEASE=$1 in the environment of each released service (and, broken, a health check that
-# cannot pass on web). Written next to prod.yml so its relative paths hold; its `name: prod` keeps the environment.
+# stacks/$STACK.yml with RELEASE=$1 in the environment of each released service (and, broken, a health check that
+# cannot pass on web). Written next to the stack so its relative paths hold; its `name:` keeps the environment.
 write_release() { # release-number broken
-    python3 - "$1" "$2" "$RELEASE_SERVICES" stacks/prod.yml >"$release_file" <<'PY'
+    python3 - "$1" "$2" "$RELEASE_SERVICES" "stacks/$STACK.yml" >"$release_file" <<'PY'
 import sys
 release, broken, services = sys.argv[1], sys.argv[2] == "1", sys.argv[3].split()
 out, current = [], None
@@ -161,7 +164,7 @@ PY
     echo "$tool $status $(echo "$end - $start" | bc) $rd $fd $fb $fa $pb $pd $pa $kd" >>"$out/results"
 }
 
-echo "release of: $RELEASE_SERVICES$([ "$BROKEN" = 1 ] && echo " (broken: web never becomes healthy)")"
+echo "release of $STACK: $RELEASE_SERVICES$([ "$BROKEN" = 1 ] && echo " (broken: web never becomes healthy)")"
 echo "columns: requests and failed before/during/after the release; p99 before/during/after"
 
 # twip: converge release 1, then release 2 under load.
@@ -172,7 +175,7 @@ measure twip "$TWIP" -f "$release_file" up --wait --timeout 240
 if [ "$BROKEN" = 1 ]; then
     grep -q "rolled back" "$out/twip-release.log" || { echo "twip did not roll back:" >&2; cat "$out/twip-release.log" >&2; exit 1; }
 fi
-"$TWIP" prod down >/dev/null
+"$TWIP" "$STACK" down >/dev/null
 
 if [ "$COMPOSE" = 1 ]; then
     command -v docker-compose >/dev/null || { echo "bench/release.sh: docker-compose is missing" >&2; exit 1; }

@@ -239,6 +239,48 @@ import TwipStack
         #expect(release.order == .stopFirst)
     }
 
+    @Test(arguments: [
+        (ProxyKind.haproxy, "127.0.0.1:9999" as String?, 1, true),
+        (.haproxy, nil, 1, false),
+        (.nginx, nil, 1, true),
+        (.nginx, nil, 2, false),
+    ])
+    func aProxyWithOneReplicaIsReplacedByGenerations(kind: ProxyKind, runtime: String?, replicas: Int, expected: Bool) {
+        var front = Service(name: "proxy", image: "twip-prod-proxy:latest")
+        front.replicas = replicas
+        let proxy = ProxyRole(service: "proxy", kind: kind, configPath: "/etc/x/backends", backends: [], runtime: runtime)
+        #expect(Planner.handsOver(front, proxies: [proxy]) == expected)
+        #expect(Planner.handsOver(Service(name: "web", image: "x"), proxies: [proxy]) == false)
+    }
+
+    /// The training front (nginx, one replica, a fixed host port) is released start-first like HAProxy: its next
+    /// generation listens beside it; undoing starts the old one again before the new one goes.
+    @Test func anNginxFrontWithAFixedPortIsReleasedStartFirstByGenerations() throws {
+        var train = stack
+        train.services[0].ports = [Port(target: 80, published: 18080)]
+        let front = ProxyRole(
+            service: "proxy", kind: .nginx, configPath: "/etc/nginx/twip/upstream.conf",
+            backends: [.init(service: "web", port: 8080, healthPath: "/health", sticky: true)], runtime: nil)
+        var observed = converged
+        observed.containers = observed.containers.map { $0.service == "proxy" ? container("proxy", 1, hash: "old") : $0 }
+        let plan = try Planner(stack: train, names: names, proxies: [front]).up(
+            selection: ["proxy"], observed: observed, wait: false)
+        guard case .release(let release)? = plan.steps.last?.kind else {
+            Issue.record("no release in \(plan.lines)")
+            return
+        }
+        #expect(release.order == .startFirst)
+        #expect(release.failureAction == .rollback)
+        let kinds = release.batches[0].steps.map { $0.flattened.first?.kind }
+        let create = kinds.firstIndex { if case .createReplacement? = $0 { true } else { false } }
+        let stop = kinds.firstIndex { if case .stop? = $0 { true } else { false } }
+        #expect(create != nil && stop != nil && create! < stop!)
+        let undo = release.batches[0].undo.map(\.kind)
+        let restart = undo.firstIndex { if case .start = $0 { true } else { false } }
+        let removal = undo.firstIndex { if case .removeIfPresent = $0 { true } else { false } }
+        #expect(restart != nil && removal != nil && restart! < removal!)
+    }
+
     @Test func ofTwoContainersWithOneReplicaNumberTheCurrentRunningOneIsKept() {
         let stale = container("web", 1, hash: "old", state: .exited)
         var current = container("web", 1)

@@ -151,14 +151,18 @@ public struct ContainerBackend: Backend {
         report(.started(container))
     }
 
-    /// Starts a proxy generation in the holder's network namespace, taking the listening sockets of the generation
-    /// serving now, and returns once its own runtime API answers (its health check may be answered by the other).
+    /// Starts a proxy generation in the holder's network namespace beside the generation serving now (HAProxy takes
+    /// its listening sockets over; nginx listens beside it with `reuseport`) and returns once the new generation
+    /// answers on its own loopback port (its health check may be answered by the other).
     func createGeneration(of service: Service, replica: Int, container: String) async throws {
-        let volume = names.handoverVolume(service: service.name)
-        if try await client.listVolumes(filters: .labels([names.labelFilter])).contains(where: { $0.name == volume })
-            == false
-        {
-            try await client.createVolume(name: volume, labels: [TwipLabel.environment: names.environment])
+        let kind = proxies.roles.first { $0.service == service.name }?.kind ?? .haproxy
+        if kind == .haproxy {
+            let volume = names.handoverVolume(service: service.name)
+            if try await client.listVolumes(filters: .labels([names.labelFilter])).contains(where: { $0.name == volume })
+                == false
+            {
+                try await client.createVolume(name: volume, labels: [TwipLabel.environment: names.environment])
+            }
         }
         let holder = try await ensureHolder(of: service)
         var previous: ObservedContainer?
@@ -178,20 +182,53 @@ public struct ContainerBackend: Backend {
         }
         let port = previous?.runtime?.hasSuffix(":9999") == true ? 9998 : 9999
         let config = blueprint.generationConfig(
-            for: service, replica: replica, holderID: holder.id, socket: "/run/twip-proxy/\(container).sock",
+            for: service, kind: kind, replica: replica, holderID: holder.id, socket: "/run/twip-proxy/\(container).sock",
             runtimePort: port, previous: previous.map { "/run/twip-proxy/\($0.name).sock" })
         let created = try await client.createContainer(name: container, config: config)
         try await proxies.prepare(created.id, service: service.name, observed: try await observeContainers())
+        if kind == .nginx, let role = proxies.roles.first(where: { $0.service == service.name }) {
+            let directory = (role.configPath as NSString).deletingLastPathComponent
+            let text = ProxyConfig.nginxGeneration(port: port, container: container)
+            let archive = TarStream(items: [.file("generation.conf", contents: Array(text.utf8), mode: 0o644)])
+            try await client.putArchive(created.id, path: directory, archive: archive.body)
+        }
         try await client.startContainer(created.id)
-        let runtime = HAProxyRuntime(client: client, container: created.id, endpoint: "127.0.0.1:\(port)")
+        try await waitUntilListening(generation: created.id, named: container, kind: kind, port: port)
+        report(.started(container))
+    }
+
+    /// Waits (30 s at most) until a new proxy generation answers on its own loopback port: HAProxy's runtime API, or
+    /// the readiness server an nginx generation was given. A generation that exits first fails at once, with its
+    /// last lines.
+    func waitUntilListening(generation id: String, named container: String, kind: ProxyKind, port: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
-        while (try? await runtime.send("show info"))?.contains("Pid:") != true {
+        while true {
+            switch kind {
+            case .haproxy:
+                let runtime = HAProxyRuntime(client: client, container: id, endpoint: "127.0.0.1:\(port)")
+                if (try? await runtime.send("show info"))?.contains("Pid:") == true { return }
+            case .nginx:
+                let probe = try? await client.exec(
+                    id,
+                    // busybox nc gives up after 5 s without an answer (-w); (busybox wget -T crashes in this image).
+                    ExecConfig(cmd: [
+                        "busybox", "sh", "-c",
+                        "printf 'GET /twip-generation HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 127.0.0.1 \(port)",
+                    ]))
+                if let probe, probe.exitCode == 0, probe.output.contains(container) { return }
+            }
+            if try await client.inspectContainer(id).state?.running != true {
+                let last = (try? await client.lastLines(of: id, count: 5)) ?? []
+                throw DeploymentError.notReady(
+                    container: container,
+                    state: "it exited before it listened" + (last.isEmpty ? "" : ": " + last.joined(separator: " | ")))
+            }
             guard ContinuousClock.now < deadline else {
-                throw DeploymentError.notReady(container: container, state: "its runtime API did not answer in 30 s")
+                throw DeploymentError.notReady(
+                    container: container, state: "it did not answer on 127.0.0.1:\(port) in its namespace in 30 s")
             }
             try await Task.sleep(for: .milliseconds(250))
         }
-        report(.started(container))
     }
 
     /// The holder of a handing-over proxy, created or started when it is not running.

@@ -171,10 +171,13 @@ extension ReplicaBlueprint {
         return config
     }
 
-    /// One generation of a handing-over proxy: the replica's body in the holder's network namespace, its handover
-    /// socket and runtime port its own, taking the listeners of `previous` (a socket path) when there is one.
+    /// One generation of a handing-over proxy: the replica's body in the holder's network namespace, with its own
+    /// loopback port (HAProxy's runtime API, nginx's readiness server). An HAProxy generation also gets its handover
+    /// socket on the shared volume and takes the listeners of `previous` (a socket path) when there is one; an nginx
+    /// generation listens beside the previous one (`reuseport`) and needs neither.
     public func generationConfig(
-        for service: Service, replica: Int, holderID: String, socket: String, runtimePort: Int, previous: String?
+        for service: Service, kind: ProxyKind, replica: Int, holderID: String, socket: String, runtimePort: Int,
+        previous: String?
     ) -> ContainerConfig {
         var config = containerConfig(for: service, replica: replica)
         // The engine refuses these beside `container:` networking: the holder has them.
@@ -183,18 +186,21 @@ extension ReplicaBlueprint {
         config.networkingConfig = nil
         config.hostConfig?.portBindings = nil
         config.hostConfig?.networkMode = "container:\(holderID)"
-        let mounts = config.hostConfig?.mounts ?? []
-        config.hostConfig?.mounts =
-            mounts + [
-                DockerEngine.Mount(
-                    type: "volume", source: names.handoverVolume(service: service.name), target: "/run/twip-proxy")
-            ]
-        config.env =
-            (config.env ?? [])
-            + ["TWIP_HANDOVER_SOCKET=\(socket)", "TWIP_RUNTIME_PORT=\(runtimePort)"]
-            + (previous.map { ["TWIP_PREVIOUS_SOCKET=\($0)"] } ?? [])
+        if kind == .haproxy {
+            let mounts = config.hostConfig?.mounts ?? []
+            config.hostConfig?.mounts =
+                mounts + [
+                    DockerEngine.Mount(
+                        type: "volume", source: names.handoverVolume(service: service.name), target: "/run/twip-proxy")
+                ]
+            config.env =
+                (config.env ?? [])
+                + ["TWIP_HANDOVER_SOCKET=\(socket)", "TWIP_RUNTIME_PORT=\(runtimePort)"]
+                + (previous.map { ["TWIP_PREVIOUS_SOCKET=\($0)"] } ?? [])
+        }
         config.labels?[TwipLabel.runtime] = "127.0.0.1:\(runtimePort)"
-        // Soft-stopping HAProxy lets in-flight requests finish (hard-stop-after bounds them).
+        // Soft-stopping HAProxy lets in-flight requests finish (hard-stop-after bounds them); nginx's graceful stop
+        // (SIGQUIT) likewise.
         config.stopTimeout = 40
         return config
     }

@@ -19,14 +19,18 @@ public struct Planner: Sendable {
         self.processEnvironment = processEnvironment
     }
 
-    /// Whether `service` is an HAProxy proxy whose generations hand their listening sockets over to the next one
-    /// (one replica; a holder container owns its ports), so that replacing it closes no connection.
+    /// Whether `service` is a proxy replaced by generations (one replica; a holder container owns its ports and
+    /// network namespace): an HAProxy with a runtime API hands its listening sockets over to the next generation, an
+    /// nginx front starts its next generation listening beside it (`reuseport`), so that replacing it refuses no
+    /// connection.
     public func handsOver(_ service: Service) -> Bool { Self.handsOver(service, proxies: proxies) }
 
     /// The rule behind `handsOver(_:)`, for the backend too.
     public static func handsOver(_ service: Service, proxies: [ProxyRole]) -> Bool {
         service.replicas == 1
-            && proxies.contains { $0.service == service.name && $0.kind == .haproxy && $0.runtime != nil }
+            && proxies.contains { role in
+                role.service == service.name && (role.kind == .nginx || role.runtime != nil)
+            }
     }
 
     /// Whether some proxy sends traffic to `service`.

@@ -89,4 +89,20 @@ public enum ProxyConfig {
         }
         return text
     }
+
+    /// The file a handing-over nginx generation is given before it starts, next to its backends file: a server on
+    /// the generation's own loopback port answering its container's name, so that twip can tell it listens while
+    /// another generation still answers on the shared ports. The nginx configuration includes it
+    /// (`include DIR/generation*.conf;` at the http level).
+    public static func nginxGeneration(port: Int, container: String) -> String {
+        """
+        # Written by twip: this generation's own readiness port, on the loopback of the shared network namespace.
+        server {
+            listen 127.0.0.1:\(port);
+            access_log off;
+            location = /twip-generation { return 200 "\(container)\\n"; }
+        }
+
+        """
+    }
 }

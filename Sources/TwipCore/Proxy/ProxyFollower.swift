@@ -60,7 +60,7 @@ public struct ProxyFollower: Sendable {
                 let backends = Self.backends(
                     for: role, observed: observed, excluding: excluding, network: names.network("default"))
                 let changed = try await write(role, backends: backends, into: proxy.id)
-                if let endpoint = proxy.runtime ?? role.runtime {
+                if role.kind == .haproxy, let endpoint = proxy.runtime ?? role.runtime {
                     let runtime = HAProxyRuntime(client: client, container: proxy.id, endpoint: endpoint)
                     // Replicas out of rotation whose containers still run are draining: kept in maintenance.
                     let draining = Set(observed.filter { $0.state.isUp }.map(\.name))
