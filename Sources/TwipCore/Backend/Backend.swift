@@ -8,6 +8,9 @@ public protocol Backend: Sendable {
     /// One look at the environment: its containers, networks and volumes, and the IDs of `imageReferences`.
     func observe(imageReferences: [String]) async throws -> ObservedState
 
+    /// The environment's containers (or tasks) alone, as `ps` shows them: no networks, volumes or images asked for.
+    func containers() async throws -> [ObservedContainer]
+
     /// Carries out one step (never `together`, `drain` or a wait: the executor runs those).
     func apply(_ step: Step) async throws
 
@@ -23,6 +26,12 @@ public protocol Backend: Sendable {
     /// Streams the output of `containers`, line by line, until it ends (or forever with `follow`).
     func logs(of containers: [ObservedContainer], follow: Bool, tail: Int?, line: @escaping @Sendable (LogLine) -> Void)
         async throws
+}
+
+extension Backend {
+    public func containers() async throws -> [ObservedContainer] {
+        try await observe(imageReferences: []).containers
+    }
 }
 
 /// One line of a container's output.

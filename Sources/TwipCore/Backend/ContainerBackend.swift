@@ -45,6 +45,11 @@ public struct ContainerBackend: Backend {
         return state
     }
 
+    /// One request: what `ps` needs is the containers alone.
+    public func containers() async throws -> [ObservedContainer] {
+        try await observeContainers()
+    }
+
     public func snapshot(of container: String) async throws -> ContainerSnapshot {
         try await client.readinessSnapshot(of: container)
     }

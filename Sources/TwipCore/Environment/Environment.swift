@@ -212,7 +212,7 @@ public struct Environment: Sendable {
 
     /// The environment's containers, by service and replica.
     public func ps() async throws -> [ObservedContainer] {
-        try await backend.observe(imageReferences: []).containers
+        try await backend.containers()
             .sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
     }
 
