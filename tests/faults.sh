@@ -10,9 +10,10 @@ export TWIP_STATS_PORT=${TWIP_STATS_PORT:-18937}
 work=$(mktemp -d)
 source tests/lib.sh
 
+release_file=stacks/.twip-faults-release.yml
 cleanup() {
     "$TWIP" prod down >/dev/null 2>&1
-    rm -rf "$work"
+    rm -rf "$work" "$release_file"
 }
 
 # HAProxy's view of a backend's servers: "NAME STATUS" lines from its stats CSV.
@@ -146,5 +147,26 @@ PY
 )
 check "no acknowledged write was lost ($lost of $acked missing)" test "$lost" = 0
 check "the proxy sends traffic to the 2 live web replicas again" eventually 'proxy_is_right 2' 20
+
+# 7. SIGTERM in the middle of a release, once a new web replica has started beside an old one: nothing stays out of
+# the proxy, and the same up run again finishes the release with exactly the wanted replicas (no leftover old or
+# new container).
+web_containers() { "$TWIP" prod ps --format json | python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin) if r["service"] == "web"))'; }
+# stacks/prod.yml with a new environment variable on web: every web replica is replaced.
+sed 's/^  web:$/  web:\n    environment: { TWIP_RELEASE: "faults" }/' stacks/prod.yml >"$release_file"
+"$TWIP" -f "$release_file" up >"$work/release.log" 2>&1 &
+pid=$!
+eventually 'grep -qE "prod-web-[0-9]+-[0-9a-z]+ started" "$work/release.log"' 120
+kill -TERM $pid
+wait $pid
+rc=$?
+check "a release stopped by SIGTERM half-way exits 143 (got $rc)" test "$rc" = 143
+check "after the interrupted release nothing is in maintenance" eventually '[ "$(in_maintenance)" = 0 ]' 5
+check "the same release run again finishes" "$TWIP" -f "$release_file" up --wait --timeout 240
+check "after it: exactly 2 web containers (got $(web_containers)) and the proxy on both" \
+    eventually '[ "$(web_containers)" = 2 ] && proxy_is_right 2' 20
+check "and a third up changes nothing" sh -c "'$TWIP' -f '$release_file' up | grep -q 'nothing to change'"
 
 finish
