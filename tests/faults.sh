@@ -154,8 +154,9 @@ check "the proxy sends traffic to the 2 live web replicas again" eventually 'pro
 web_containers() { "$TWIP" prod ps --format json | python3 -c '
 import json, sys
 print(sum(1 for r in json.load(sys.stdin) if r["service"] == "web"))'; }
-# stacks/prod.yml with a new environment variable on web: every web replica is replaced.
-sed 's/^  web:$/  web:\n    environment: { TWIP_RELEASE: "faults" }/' stacks/prod.yml >"$release_file"
+# stacks/prod.yml with a new environment variable on web and its 2 replicas: both are replaced, one at a time.
+sed -e '/^  web:$/,$ s/replicas: 1$/replicas: 2/' -e 's/^  web:$/  web:\n    environment: { TWIP_RELEASE: "faults" }/' \
+    stacks/prod.yml >"$release_file"
 "$TWIP" -f "$release_file" up >"$work/release.log" 2>&1 &
 pid=$!
 eventually 'grep -qE "prod-web-[0-9]+-[0-9a-z]+ started" "$work/release.log"' 120
