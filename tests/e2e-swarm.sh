@@ -2,7 +2,8 @@
 # End-to-end check of the swarm backend against a real engine: `setup --swarm`, the public environment
 # (stacks/public.yml) up, served, scaled with requests spread over the tasks, every service released under load
 # with no failed request, down and up keeping the data, a foreign service left untouched, and the engine left in
-# the swarm state it was found in. Ports are moved so nothing else on the machine is disturbed; load goes only to
+# the swarm state it was found in; then every image pushed to a registry on 127.0.0.1 and run by digest, and a
+# second up pushing and changing nothing. Ports are moved so nothing else on the machine is disturbed; load goes only to
 # 127.0.0.1. Needs `make setup` (base images are built here when missing) and wrk.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,11 +40,34 @@ gateway_bridge() { # whether the bridge a swarm makes for its tasks exists
     engine GET /networks/docker_gwbridge >/dev/null 2>&1 && echo yes || echo no
 }
 
+# Debian's docker-registry on 127.0.0.1 (the engine pushes and pulls there over plain HTTP by default).
+REGISTRY_PORT=${E2E_REGISTRY_PORT:-18950}
+registry=127.0.0.1:$REGISTRY_PORT
+registry_dir=$(mktemp -d)
+registry_pid=
+
+untag_registry_images() { # removes the tags and digest references the pushes to $registry left on local images
+    engine GET /images/json | python3 -c '
+import json, sys
+for image in json.load(sys.stdin):
+    for reference in (image.get("RepoTags") or []) + (image.get("RepoDigests") or []):
+        if reference.startswith(sys.argv[1] + "/"):
+            print(reference)' "$registry" | while read -r reference; do
+        engine DELETE "/images/$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$reference")" >/dev/null 2>&1
+    done
+}
+
 foreign=twiptest-e2e-foreign-$RANDOM
 initial_state=$(swarm_state)
 initial_bridge=$(gateway_bridge)
 cleanup() {
     "$TWIP" public down >/dev/null 2>&1
+    if [ -n "$registry_pid" ]; then
+        kill "$registry_pid" 2>/dev/null
+        wait "$registry_pid" 2>/dev/null
+    fi
+    rm -rf "$registry_dir"
+    untag_registry_images
     engine DELETE "/services/$foreign" >/dev/null 2>&1
     if [ "$initial_state" = inactive ] && [ "$(swarm_state)" != inactive ]; then
         engine POST "/swarm/leave?force=1" >/dev/null
@@ -151,6 +175,33 @@ check "the foreign service is untouched by down" exists "/services/$foreign"
 must "$TWIP" public up --wait --timeout 300
 check "the entry port serves again within 30 s" serving
 check "the item survives down and up" sh -c "curl -fsS '$(url '/Read.action?format=json')' | grep -q '$title'"
+
+# Through a registry: every image pushed and run by digest, and nothing pushed or changed the second time.
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: %s\n' \
+    "$registry_dir" "$registry" >"$registry_dir/config.yml"
+docker-registry serve "$registry_dir/config.yml" >"$registry_dir/log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://$registry/v2/" 2>/dev/null && break; sleep 0.1; done
+out=$(mktemp)
+"$TWIP" public up --registry "$registry" --wait --timeout 300 >"$out" 2>&1
+status=$?
+sed 's/^/# /' "$out"
+pushed=$(grep -c "^pushed $registry/twip-public-" "$out")
+check "up --registry pushes the three images (exit $status, pushed $pushed)" test "$status" = 0 -a "$pushed" = 3
+by_digest=$(engine GET /services | python3 -c '
+import json, sys
+print(sum(1 for s in json.load(sys.stdin) if (s["Spec"].get("Labels") or {}).get("io.twip.env") == "public"
+          and s["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"].startswith(sys.argv[1] + "/twip-public-")
+          and "@sha256:" in s["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"]))' "$registry")
+check "every public service runs its image by digest from the registry (got $by_digest of 3)" test "$by_digest" = 3
+check "the entry port serves from the pushed images" serving
+"$TWIP" public up --registry "$registry" >"$out" 2>&1
+status=$?
+kept=$(grep -c "already in the registry" "$out")
+changed=$(grep -cE "^pushed|updated|created" "$out")
+check "a second up --registry pushes nothing and changes nothing (exit $status, $kept kept, $changed changes)" \
+    test "$status" = 0 -a "$kept" = 3 -a "$changed" = 0
+rm -f "$out"
 
 must "$TWIP" public down
 check "the foreign service is still there at the end" exists "/services/$foreign"

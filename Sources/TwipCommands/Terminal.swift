@@ -8,8 +8,10 @@ struct Terminal: Sendable {
     static let standardOutput = Terminal(handle: .standardOutput)
     static let standardError = Terminal(handle: .standardError)
 
+    /// Writes `text`; when the reader has gone away (`twip ... | head -1`: EPIPE) the output is dropped and the
+    /// command goes on to finish its work rather than stop half-way.
     func write(_ text: String) {
-        handle.write(Data(text.utf8))
+        try? handle.write(contentsOf: Data(text.utf8))
     }
 
     /// Whether the stream is an interactive terminal (progress lines only make sense there).

@@ -108,6 +108,12 @@ struct EnginePushTests {
                     let digest = try await client.pushImage(repository, tag: "v1", onMessage: { messages.append($0) })
                     #expect(digest?.hasPrefix("sha256:") == true)
                     #expect(messages.text.contains("Pushed") || messages.text.contains("Layer already exists"))
+                    // The registry, asked through the engine, names the same manifest; a tag it lacks is not found.
+                    #expect(try await client.distributionDescriptor("\(repository):v1").digest == digest)
+                    let unknown = await #expect(throws: EngineError.self) {
+                        try await client.distributionDescriptor("\(repository):v2")
+                    }
+                    #expect(unknown?.isNotFound == true, "\(String(describing: unknown))")
                     try await client.removeImage("\(repository):v1")
 
                     let missing = await #expect(throws: EngineError.self) {

@@ -193,6 +193,12 @@ struct EngineRegistryCredentialTests {
                             try RegistryAuth.lookup(registry: registry, environment: setup.environment))
                         let digest = try await client.pushImage(repository, tag: "v1", auth: right)
                         #expect(digest?.hasPrefix("sha256:") == true)
+                        #expect(
+                            try await client.distributionDescriptor("\(repository):v1", auth: right).digest == digest)
+                        let asked = await #expect(throws: EngineError.self) {
+                            try await client.distributionDescriptor("\(repository):v1", auth: wrong)
+                        }
+                        #expect(asked?.isNotFound == false, "\(String(describing: asked))")
                     }
                 }
             } catch {

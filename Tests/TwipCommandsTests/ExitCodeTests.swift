@@ -95,7 +95,44 @@ import Testing
         )
         let outcome = try Self.twip(["-f", path, "up"], environment: Self.nowhere)
         #expect(outcome.status == 2, "\(outcome.error)")
-        #expect(outcome.error.contains(":6:5: services.web.ports: port 80 is bound to 127.0.0.1, which a swarm cannot do"))
+        #expect(
+            outcome.error.contains(":6:5: services.web.ports: port 80 is bound to 127.0.0.1, which a swarm cannot do"))
+    }
+
+    @Test(arguments: [
+        (
+            ["--registry", "http://reg.example:5000"], [:],
+            "twip: error: --registry: invalid registry \"http://reg.example:5000\": a registry is not a URL"
+        ),
+        (
+            [], ["TWIP_REGISTRY": "registry"],
+            "twip: error: TWIP_REGISTRY: invalid registry \"registry\": image names would read"
+        ),
+    ])
+    func aRegistryThatCannotBeOneIsExitTwoBeforeAnyEngineCall(
+        arguments: [String], environment: [String: String], message: String
+    ) throws {
+        let path = try Self.stackFile("name: clitest\nx-twip: {orchestrator: swarm}\nservices:\n  web:\n    image: x\n")
+        let outcome = try Self.twip(
+            ["-f", path, "up"] + arguments, environment: Self.nowhere.merging(environment) { $1 })
+        #expect(outcome.status == 2, "\(outcome.error)")
+        #expect(outcome.error.hasPrefix(message), "\(outcome.error)")
+    }
+
+    @Test func theStacksRegistryIsCheckedWhereItIsWritten() throws {
+        let path = try Self.stackFile(
+            "name: clitest\nx-twip:\n  orchestrator: swarm\n  registry: Registry.example.com/News\nservices:\n  web:\n    image: x\n"
+        )
+        let outcome = try Self.twip(["-f", path, "up"], environment: Self.nowhere)
+        #expect(outcome.status == 2, "\(outcome.error)")
+        #expect(outcome.error.contains(":4:13: x-twip.registry: invalid registry \"Registry.example.com/News\""))
+    }
+
+    @Test func aRegistryForAStackOfContainersIsAUsageError() throws {
+        let path = try Self.stackFile("name: clitest\nservices:\n  web:\n    image: x\n")
+        let outcome = try Self.twip(["-f", path, "up", "--registry", "127.0.0.1:5000"], environment: Self.nowhere)
+        #expect(outcome.status == 2, "\(outcome.error)")
+        #expect(outcome.error.contains("runs containers on one engine; a registry serves swarm stacks"))
     }
 
     @Test func thePublicStackIsASwarmStackWithHostModePorts() throws {

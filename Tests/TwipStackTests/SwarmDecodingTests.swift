@@ -9,6 +9,26 @@ import TwipStack
         #expect(swarm.stack.orchestrator == .swarm)
     }
 
+    @Test func theRegistryIsReadFromTheExtension() throws {
+        let loaded = try loadText(
+            "x-twip:\n  orchestrator: swarm\n  registry: 127.0.0.1:5000/news\nservices:\n  web:\n    image: nginx\n")
+        #expect(loaded.stack.registry == "127.0.0.1:5000/news")
+        #expect(try loadText("services:\n  web:\n    image: nginx\n").stack.registry == nil)
+    }
+
+    @Test(arguments: [
+        ("registry.example.com", true), ("127.0.0.1:5000", true), ("localhost:5000/team/news", true),
+        ("[::1]:5000", true), ("reg-1.example.com:443/a_b/c.d", true), ("localhost", true), ("registry:5000", true),
+        ("registry", false), ("registry/news", false),
+        ("", false), ("http://127.0.0.1:5000", false), ("127.0.0.1:", false), ("127.0.0.1:0", false),
+        (":5000", false), ("registry.example.com/News", false), ("registry.example.com//news", false),
+        ("registry.example.com:5000:5001", false), ("reg istry", false), ("-registry.example.com", false),
+        ("[::1", false), ("registry.example.com/news:v1", false),
+    ])
+    func aRegistryAddressIsHostPortAndAnOptionalPath(address: String, valid: Bool) {
+        #expect((RegistryAddress.problem(address) == nil) == valid, "\(RegistryAddress.problem(address) ?? "valid")")
+    }
+
     @Test func everySwarmDeployKeyIsDecoded() throws {
         let loaded = try loadText(
             """
@@ -56,6 +76,22 @@ import TwipStack
         (
             "x-twip: {orchestrator: kubernetes}\nservices: {web: {image: nginx}}\n",
             "stacks/test.yml:1:24: x-twip.orchestrator: invalid orchestrator \"kubernetes\": expected containers or swarm"
+        ),
+        (
+            "x-twip: {orchestrator: swarm, registry: \"https://registry.example.com\"}\nservices: {web: {image: nginx}}\n",
+            "stacks/test.yml:1:41: x-twip.registry: invalid registry \"https://registry.example.com\": a registry is not a URL; expected HOST[:PORT] with an optional /path, e.g. registry.example.com:5000"
+        ),
+        (
+            "x-twip:\n  orchestrator: swarm\n  registry: 127.0.0.1:99999\nservices: {web: {image: nginx}}\n",
+            "stacks/test.yml:3:13: x-twip.registry: invalid registry \"127.0.0.1:99999\": the port \"99999\" is not a number from 1 to 65535; expected HOST[:PORT] with an optional /path, e.g. registry.example.com:5000"
+        ),
+        (
+            "x-twip:\n  registry: [a, b]\nservices: {web: {image: nginx}}\n",
+            "stacks/test.yml:2:13: x-twip.registry: expected a string, got a list"
+        ),
+        (
+            "x-twip:\n  registy: 127.0.0.1:5000\nservices: {web: {image: nginx}}\n",
+            "stacks/test.yml:2:3: x-twip.registy: unknown key \"registy\"; did you mean \"registry\"?"
         ),
         (
             "services:\n  web:\n    image: nginx\n    deploy:\n      mode: globl\n",

@@ -115,6 +115,25 @@ extension DockerClient {
     }
 }
 
+extension DockerClient {
+    /// Asks the registry, through the engine (`GET /distribution/{name}/json`), which manifest `reference`
+    /// (`REGISTRY/REPOSITORY:TAG`) names there; a reference the registry does not have throws an `EngineError` whose
+    /// `isNotFound` is true. Credentials as for `pushImage`.
+    public func distributionDescriptor(_ reference: String, auth: RegistryAuth? = nil) async throws
+        -> DistributionDescriptor
+    {
+        let repository = reference.split(separator: "@").first.map(String.init) ?? reference
+        let credentials = try auth ?? RegistryAuth.lookup(registry: RegistryAuth.registry(of: repository))
+        let header = credentials?.headerValue ?? RegistryAuth.anonymousHeaderValue
+        return try await decode(
+            DistributionInspect.self,
+            EngineRequest(
+                .GET, "/distribution/\(EngineRequest.segment(reference))/json", headers: [("X-Registry-Auth", header)],
+                operation: "inspect in registry", object: reference)
+        ).descriptor
+    }
+}
+
 /// Query options of `POST /build`.
 public struct BuildOptions: Sendable, Equatable {
     /// Tags for the image (`name:tag`), the first used in messages.

@@ -80,3 +80,19 @@ public struct PruneReport: Decodable, Sendable, Equatable {
         spaceReclaimed = try container.decodeIfPresent(Int64.self, forKey: .spaceReclaimed) ?? 0
     }
 }
+
+/// The answer to `GET /distribution/{name}/json`: what the registry holds under a name.
+public struct DistributionInspect: Decodable, Sendable, Equatable {
+    public var descriptor: DistributionDescriptor
+
+    enum CodingKeys: String, CodingKey {
+        case descriptor = "Descriptor"
+    }
+}
+
+/// A manifest in a registry: its digest (`sha256:...`), media type and size.
+public struct DistributionDescriptor: Decodable, Sendable, Equatable {
+    public var mediaType: String?
+    public var digest: String
+    public var size: Int64?
+}

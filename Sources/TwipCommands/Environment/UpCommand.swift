@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TwipCore
 import TwipStack
 
@@ -24,6 +25,15 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Build nothing: a missing image stops `up` (by default missing images are built first).")
     var noBuild = false
 
+    @Option(
+        help: ArgumentHelp(
+            "On a swarm: the registry every node pulls from (HOST[:PORT]); images are pushed there and deployed by digest.",
+            discussion: """
+                Without it: TWIP_REGISTRY, then x-twip.registry in the stack, then the address a swarm service \
+                labelled io.twip.registry carries; on a one-node swarm with none, tasks run this engine's images.
+                """))
+    var registry: String?
+
     @Argument(help: "Services to bring up (with what they depend on); all when none.")
     var services: [String] = []
 
@@ -35,7 +45,14 @@ struct UpCommand: AsyncParsableCommand {
         guard !(build && noBuild) else { throw UsageError("--build and --no-build exclude each other") }
         let policy: Environment.BuildPolicy = build ? .always : noBuild ? .never : .missing
         let (wait, timeout, dryRun) = (wait, timeout, dryRun)
+        let given = try ImageRegistry.given(option: registry, environment: ProcessInfo.processInfo.environment)
+        if registry != nil, loaded.stack.orchestrator != .swarm {
+            throw UsageError(
+                "--registry: \(loaded.displayPath) runs containers on one engine; a registry serves swarm stacks "
+                    + "(to ship images, use `twip pack`)")
+        }
         try await loaded.withEnvironment { environment in
+            environment.registry = given
             if dryRun, let lines = try await environment.swarmPreview(selection: selection) {
                 Terminal.standardOutput.write(
                     lines.isEmpty

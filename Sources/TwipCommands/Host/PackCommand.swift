@@ -9,7 +9,7 @@ struct PackCommand: AsyncParsableCommand {
         commandName: "pack",
         abstract: "Tag the environment's built images as REGISTRY/twip-SERVICE:TAG and push them.",
         discussion: """
-            The registry comes from --registry or TWIP_REGISTRY; credentials from the Docker config file
+            The registry comes from --registry, TWIP_REGISTRY, or x-twip.registry in the stack; credentials from the Docker config file
             (~/.docker/config.json) when it has some for that registry. The default tag is the repository's short
             git commit, with -dirty when the work tree has changes.
             """)
@@ -42,11 +42,11 @@ struct PackCommand: AsyncParsableCommand {
             options.environment = environment
         }
         let loaded = try options.load(defaultEnvironment: "prod")
-        guard let registry = registry ?? ProcessInfo.processInfo.environment["TWIP_REGISTRY"], !registry.isEmpty else {
-            throw UsageError("no registry: give --registry HOST[:PORT] or set TWIP_REGISTRY")
-        }
-        guard !registry.contains("://") else {
-            throw UsageError("--registry takes HOST[:PORT] (and an optional /path), not a URL: \(registry)")
+        let chosen = try ImageRegistry.given(option: registry, environment: ProcessInfo.processInfo.environment)
+        guard let registry = chosen?.address ?? loaded.stack.registry else {
+            throw UsageError(
+                "no registry: give --registry HOST[:PORT], set TWIP_REGISTRY, or write x-twip: {registry: HOST[:PORT]} "
+                    + "in \(loaded.displayPath)")
         }
         let given = tag
         let tag: String

@@ -71,6 +71,10 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case serviceUpdated(String)
     case serviceRemoved(String)
     case serviceRolledBack(service: String, reason: String)
+    case registryChosen(ImageRegistry)
+    case imagePushing(service: String, source: String, reference: String)
+    case imagePushed(reference: String, digest: String)
+    case imageInRegistry(service: String, reference: String, digest: String)
 
     public var description: String {
         switch self {
@@ -99,6 +103,11 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .serviceUpdated(let name): "service \(name) updated"
         case .serviceRemoved(let name): "service \(name) removed"
         case .serviceRolledBack(let name, let reason): "service \(name) rolled back to its previous spec: \(reason)"
+        case .registryChosen(let registry): "images go through registry \(registry)"
+        case .imagePushing(let service, let source, let reference): "\(service): pushing \(source) as \(reference)"
+        case .imagePushed(let reference, let digest): "pushed \(reference) (\(digest))"
+        case .imageInRegistry(let service, let reference, let digest):
+            "\(service): \(reference) already in the registry (\(digest)), not pushed"
         }
     }
 }

@@ -43,8 +43,11 @@ extension SwarmBackend {
         try await requireManager()
         for warning in deployment.warnings { report(.warning(warning)) }
         let selected = stack.services.filter { selection?.contains($0.name) ?? true }
-        let specs = try await desiredSpecs(selected, deployment: deployment)
-        try await warnAboutLocalImages(specs)
+        // Images reach the registry before anything changes: a push that fails leaves the environment as it was.
+        let chosen = try await registry()
+        if let chosen { report(.registryChosen(chosen)) }
+        let images = try await self.images(for: selected, through: chosen, push: true)
+        let specs = desiredSpecs(selected, deployment: deployment, images: images)
 
         let networks = Set(try await client.listNetworks(filters: .labels([names.labelFilter])).map(\.name))
         for network in deployment.networks where !networks.contains(network.name) {
@@ -96,34 +99,23 @@ extension SwarmBackend {
         return changes
     }
 
-    /// The spec each selected service should have: its image pinned, labelled with its reference and a hash.
-    func desiredSpecs(_ selected: [Service], deployment: SwarmDeployment) async throws -> [String: ServiceSpec] {
-        let images = try await imageReferences(for: selected)
+    /// The spec each selected service should have: the image its tasks run, labelled with the stack's reference
+    /// and a hash.
+    func desiredSpecs(_ selected: [Service], deployment: SwarmDeployment, images: [String: SwarmImage])
+        -> [String: ServiceSpec]
+    {
         var specs: [String: ServiceSpec] = [:]
         for service in selected {
             guard var spec = deployment.services.first(where: { $0.labels?[TwipLabel.service] == service.name })
             else { continue }
             spec.labels?[Self.imageLabel] = spec.taskTemplate.containerSpec.image
-            spec.taskTemplate.containerSpec.image = images[service.name] ?? spec.taskTemplate.containerSpec.image
+            spec.taskTemplate.containerSpec.image =
+                images[service.name]?.reference ?? spec.taskTemplate.containerSpec.image
             let hash = Self.hash(spec)
             spec.labels?[Self.specHashLabel] = hash
             specs[service.name] = spec
         }
         return specs
-    }
-
-    /// On a swarm of several nodes, says which services run an image only this node has: the swarm would place
-    /// some of their tasks where the image cannot be found.
-    func warnAboutLocalImages(_ specs: [String: ServiceSpec]) async throws {
-        let nodes = try await client.listNodes().filter { $0.availability != "drain" }
-        guard nodes.count > 1 else { return }
-        for (name, spec) in specs.sorted(by: { $0.key < $1.key })
-        where spec.taskTemplate.containerSpec.image.hasPrefix("sha256:") {
-            report(
-                .warning(
-                    "service \(name) runs an image only this engine has, and the swarm has \(nodes.count) nodes: "
-                        + "push it (`twip pack \(names.environment) --registry R`) and name it by digest in the stack"))
-        }
     }
 
     /// Whether a service already has the spec twip would write (the engine's defaults aside) and its replicas.
@@ -136,10 +128,18 @@ extension SwarmBackend {
         let deployment = try blueprint.deployment()
         try await requireManager()
         let selected = stack.services.filter { selection?.contains($0.name) ?? true }
-        let specs = try await desiredSpecs(selected, deployment: deployment)
+        let chosen = try await registry()
+        let images = try await self.images(for: selected, through: chosen, push: false)
+        let specs = desiredSpecs(selected, deployment: deployment, images: images)
         let existing = try await services()
         let networks = Set(try await client.listNetworks(filters: .labels([names.labelFilter])).map(\.name))
-        var lines = deployment.networks.filter { !networks.contains($0.name) }.map {
+        let pushes = images.values.filter { $0.disposition == .pushed }.sorted { $0.service < $1.service }
+        var lines: [String] = []
+        if let chosen, !pushes.isEmpty { lines.append("images go through registry \(chosen)") }
+        for image in pushes {
+            lines.append("push \(image.source) of \(image.service) as \(image.tagged ?? image.reference)")
+        }
+        lines += deployment.networks.filter { !networks.contains($0.name) }.map {
             "create network \($0.name) (\($0.driver ?? "overlay"))"
         }
         for service in selected {
@@ -160,30 +160,6 @@ extension SwarmBackend {
             }
         }
         return deployment.warnings.map { "warning: \($0)" } + lines
-    }
-
-    /// Each selected service's image pinned to the ID its reference points at (`sha256:ID`): a rebuilt image
-    /// changes the spec and rolls the tasks, and on a one-node swarm the engine runs the local image without asking
-    /// a registry (a task referring to an image ID is never pulled). A reference with a digest is kept as written:
-    /// that is how images pushed to a registry reach every node.
-    func imageReferences(for services: [Service]) async throws -> [String: String] {
-        var pinned: [String: String] = [:]
-        for service in services {
-            let reference = names.imageReference(for: service)
-            if reference.contains("@") {
-                pinned[service.name] = reference
-                continue
-            }
-            guard let id = try? await client.inspectImage(reference).id else {
-                let hint =
-                    service.build != nil
-                    ? "run `twip \(names.environment) build \(service.name)` first"
-                    : "twip pulls nothing from registries: build it, or import it with `twip base`"
-                throw DeploymentError.imageMissing(service: service.name, image: reference, hint: hint)
-            }
-            pinned[service.name] = id
-        }
-        return pinned
     }
 
     /// Reads a service, changes its spec with `change`, and writes it back with the version it read; an "update

@@ -12,6 +12,8 @@ public struct SwarmBackend: Backend {
     let report: ProgressSink
     /// How often convergence is polled.
     var pollInterval: Duration = .milliseconds(500)
+    /// The registry given on the command line or in the environment, before the stack's and the swarm's.
+    var givenRegistry: ImageRegistry?
 
     public init(
         client: DockerClient, stack: Stack, names: EnvironmentNames, processEnvironment: [String: String],

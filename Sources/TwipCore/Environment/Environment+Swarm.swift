@@ -8,6 +8,7 @@ extension Environment {
             client: session.client, stack: stack, names: names, processEnvironment: processEnvironment,
             report: report)
         backend.pollInterval = pollInterval
+        backend.givenRegistry = registry
         return backend
     }
 

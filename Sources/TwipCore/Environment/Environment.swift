@@ -17,6 +17,8 @@ public struct Environment: Sendable {
     public var drainTime: Duration = .seconds(2)
     /// How often readiness is polled.
     public var pollInterval: Duration = .milliseconds(500)
+    /// On a swarm, the registry given by `--registry` or `TWIP_REGISTRY` (see `SwarmBackend.registry()`).
+    public var registry: ImageRegistry?
 
     public init(
         session: EngineSession, stack: Stack, name: String, proxies: [ProxyRole],

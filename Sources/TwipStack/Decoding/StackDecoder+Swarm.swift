@@ -1,6 +1,7 @@
 import TwipYAML
 
-/// The keys of a stack that only a swarm acts on: the orchestrator choice and the swarm part of `deploy`.
+/// The keys of a stack that only a swarm acts on: the orchestrator choice, the registry, and the swarm part of
+/// `deploy`.
 extension StackDecoder {
     /// The top-level extension that says how twip runs the stack.
     static let twipExtensionKey = "x-twip"
@@ -9,24 +10,32 @@ extension StackDecoder {
         "mode", "placement", "restart_policy", "rollback_config", "labels", "endpoint_mode",
     ]
 
-    /// Reads `x-twip: {orchestrator: containers|swarm}`; containers when the extension is absent.
-    func decodeOrchestrator(_ root: Node) -> Orchestrator {
+    /// Reads `x-twip: {orchestrator: containers|swarm, registry: HOST[:PORT]}`; containers and no registry when
+    /// the extension is absent.
+    func decodeTwipExtension(_ root: Node, into stack: inout Stack) {
         guard case .mapping(let pairs) = root.content,
             let node = pairs.first(where: { $0.key.stackScalarText == Self.twipExtensionKey })?.value,
             !node.stackIsNull
-        else { return .containers }
+        else { return }
         let path = Self.twipExtensionKey
-        var orchestrator = Orchestrator.containers
-        for (key, value, _) in context.entries(node, path, known: ["orchestrator"]) ?? [] {
+        for (key, value, _) in context.entries(node, path, known: ["orchestrator", "registry"]) ?? [] {
             let p = joinPath(path, key)
             guard let text = context.string(value, p) else { continue }
-            if let chosen = Orchestrator(rawValue: text) {
-                orchestrator = chosen
-            } else {
-                context.report(value, p, "invalid orchestrator \"\(text)\": expected containers or swarm")
+            switch key {
+            case "orchestrator":
+                if let chosen = Orchestrator(rawValue: text) {
+                    stack.orchestrator = chosen
+                } else {
+                    context.report(value, p, "invalid orchestrator \"\(text)\": expected containers or swarm")
+                }
+            default:
+                if let problem = RegistryAddress.problem(text) {
+                    context.report(value, p, problem)
+                } else {
+                    stack.registry = text
+                }
             }
         }
-        return orchestrator
     }
 
     /// Decodes one of `swarmDeployKeys` into `deploy.swarm`.

@@ -43,7 +43,7 @@ final class StackDecoder {
         var stack = Stack(name: defaultName, filePath: filePath, directory: context.directory)
         guard let entries = context.entries(root, "", known: Self.topLevelKeys) else { return nil }
         stack.extensions = context.extensions(root)
-        stack.orchestrator = decodeOrchestrator(root)
+        decodeTwipExtension(root, into: &stack)
         var servicesNode: Node?
         for (key, value, _) in entries {
             switch key {

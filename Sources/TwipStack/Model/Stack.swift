@@ -16,6 +16,9 @@ public struct Stack: Sendable, Equatable {
     public var extensions: [Extension]
     /// Where the stack runs (`x-twip: {orchestrator: ...}`): containers on one engine unless it says swarm.
     public var orchestrator: Orchestrator = .containers
+    /// The registry images go through (`x-twip: {registry: HOST[:PORT]}`): swarm nodes pull from it, and `pack`
+    /// pushes to it when no other registry is given.
+    public var registry: String?
     /// The top-level secrets and configs, in the order they were written.
     public var secrets: [FileObject] = []
     public var configs: [FileObject] = []
