@@ -8,8 +8,10 @@ struct Terminal: Sendable {
     static let standardOutput = Terminal(handle: .standardOutput)
     static let standardError = Terminal(handle: .standardError)
 
+    /// Writes `text`; a reader that went away (`twip ... | head`) loses the rest of the output, and the command
+    /// goes on to its end rather than stopping half-way.
     func write(_ text: String) {
-        handle.write(Data(text.utf8))
+        try? handle.write(contentsOf: Data(text.utf8))
     }
 
     /// Whether the stream is an interactive terminal (progress lines only make sense there).
