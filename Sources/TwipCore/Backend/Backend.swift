@@ -62,6 +62,19 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case serviceUpdated(String)
     case serviceRemoved(String)
     case serviceRolledBack(service: String, reason: String)
+    /// A plan step started or ended (reported by the executor).
+    case step(StepEvent)
+
+    /// Whether the event tells what a plan step did (a container started, a network removed, ...): the step's own
+    /// event says the same, so a renderer that shows step events leaves these out.
+    public var isStepOutcome: Bool {
+        switch self {
+        case .networkCreated, .volumeCreated, .started, .removed, .restarted, .stopped, .networkRemoved,
+            .volumeRemoved:
+            true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -90,6 +103,9 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .serviceUpdated(let name): "service \(name) updated"
         case .serviceRemoved(let name): "service \(name) removed"
         case .serviceRolledBack(let name, let reason): "service \(name) rolled back to its previous spec: \(reason)"
+        case .step(let event):
+            "\(event.step.action): \(event.state.rawValue)"
+                + (event.seconds.map { " (\(($0 * 10).rounded() / 10) s)" } ?? "")
         }
     }
 }
