@@ -273,9 +273,8 @@ import TwipStack
                 "stacks/test.yml:5:15: services.web.networks: \"networks\" cannot be combined with \"network_mode\": the container uses another's network stack"
         ),
         Bad(
-            body: "extends: {service: db}",
-            expected:
-                "stacks/test.yml:4:14: services.web.extends: extends is not supported yet: write the base service's keys into this service"
+            body: "extends: {service: web}",
+            expected: "stacks/test.yml:4:14: services.web.extends: extends cycle: web -> web"
         ),
     ]
 

@@ -66,8 +66,8 @@ extension StackDecoder {
         case "attach":
             _ = context.bool(value, path)
         case "extends":
-            context.report(
-                value, path, "extends is not supported yet: write the base service's keys into this service")
+            // Resolved before decoding (ServiceExtends); what is left here was already reported.
+            break
         default: break
         }
     }
