@@ -66,6 +66,7 @@ public struct ContainerBackend: Backend {
             var config = NetworkConfig(name: names.network(network), driver: declared?.driver ?? "bridge")
             config.labels = (declared?.labels ?? [:]).merging([TwipLabel.environment: names.environment]) { $1 }
             config.checkDuplicate = true
+            config.declare(declared)
             _ = try await client.createNetwork(config)
             report(.networkCreated(names.network(network)))
         case .createVolume(let volume):
@@ -140,7 +141,8 @@ public struct ContainerBackend: Backend {
             return
         }
         let created = try await client.createContainer(
-            name: container, config: blueprint.containerConfig(for: service, replica: replica))
+            name: container, config: blueprint.containerConfig(for: service, replica: replica),
+            platform: service.options.platform)
         // The create body joins the first network; the engine takes the others one by one before the start.
         for network in blueprint.networks(for: service).dropFirst() {
             try await client.connectNetwork(network.name, container: created.id, aliases: network.aliases)
@@ -180,7 +182,8 @@ public struct ContainerBackend: Backend {
         let config = blueprint.generationConfig(
             for: service, replica: replica, holderID: holder.id, socket: "/run/twip-proxy/\(container).sock",
             runtimePort: port, previous: previous.map { "/run/twip-proxy/\($0.name).sock" })
-        let created = try await client.createContainer(name: container, config: config)
+        let created = try await client.createContainer(
+            name: container, config: config, platform: service.options.platform)
         try await proxies.prepare(created.id, service: service.name, observed: try await observeContainers())
         try await client.startContainer(created.id)
         let runtime = HAProxyRuntime(client: client, container: created.id, endpoint: "127.0.0.1:\(port)")
@@ -207,7 +210,8 @@ public struct ContainerBackend: Backend {
             return (inspect.id, inspect.state?.startedAt ?? "")
         } catch let error as EngineError where error.isNotFound {
             let created = try await client.createContainer(
-                name: name, config: blueprint.holderConfig(for: service, image: names.imageReference(for: service)))
+                name: name, config: blueprint.holderConfig(for: service, image: names.imageReference(for: service)),
+                platform: service.options.platform)
             try await client.startContainer(created.id)
             report(.started(name))
             return (created.id, try await client.inspectContainer(created.id).state?.startedAt ?? "")

@@ -38,8 +38,6 @@ extension StackDecoder {
             options.platform = context.string(value, path)
             if let platform = options.platform, platform.split(separator: "/").count < 2 {
                 context.report(value, path, "invalid platform \"\(platform)\": expected OS/ARCH such as linux/amd64")
-            } else {
-                context.warn(value, path, "platform is not honoured: images run on the engine's own platform")
             }
         case "network_mode": options.networkMode = decodeNetworkMode(value, path)
         case "volumes_from": options.volumesFrom = decodeVolumesFrom(value, path)
