@@ -80,6 +80,19 @@ import TwipYAML
         #expect(try loadText(yaml).stack.services == loaded.stack.services)
     }
 
+    @Test func theFixtureChainsExtendsThroughTwoLevels() throws {
+        let loaded = try StackLoader(environment: [:]).load(path: fixturesDirectory + "/extends.yml")
+        let worker = try #require(loaded.stack.service(named: "worker"))
+        #expect(worker.image == "busybox")
+        #expect(worker.command == ["run-jobs"])
+        #expect(RealWorldCorpusTests.environment(worker) == ["MODE": "prod", "PORT": "8080"])
+        #expect(worker.volumes.first { $0.target == "/cache" }?.source == "fresh")
+        #expect(worker.healthcheck?.test == ["CMD", "true"] && worker.healthcheck?.interval == .seconds(30))
+        #expect(worker.dependsOn.map(\.service) == ["db"], "its own depends_on, not inherited ones")
+        #expect(try #require(loaded.stack.service(named: "web")).dependsOn.isEmpty)
+        #expect(worker.profiles == ["templates"], "profiles are inherited like any other key")
+    }
+
     @Test func aServiceOfAnotherFileKeepsItsPathsRelativeToThatFile() throws {
         let (loaded, folder) = try Self.load([
             "app.yml": """
