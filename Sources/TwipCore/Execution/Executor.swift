@@ -56,6 +56,7 @@ public struct Executor: Sendable {
                     duration: .now - start)))
     }
 
+    /// Does what a step says: the executor's own kinds here, every other one through the backend.
     func perform(_ step: Step, deadline: ContinuousClock.Instant) async throws {
         switch step.kind {
         case .together(let sequences):
