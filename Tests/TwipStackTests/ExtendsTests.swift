@@ -166,6 +166,19 @@ import TwipYAML
         #expect(found.contains("app.yml:3:14: services.a.extends: extends cycle: a -> b -> a"), "\(found)")
     }
 
+    @Test func anUnsetVariableInAnotherFileIsAWarningThere() throws {
+        let (loaded, _) = try Self.load([
+            "app.yml": "services:\n  web:\n    extends: {file: other.yml, service: base}\n",
+            "other.yml":
+                "services:\n  base:\n    image: \"busybox:${TWIPTEST_UNSET_TAG:-1}\"\n    hostname: \"h${TWIPTEST_UNSET}\"\n",
+        ])
+        #expect(loaded.stack.service(named: "web")?.image == "busybox:1")
+        #expect(
+            loaded.warnings.map(\.description).contains {
+                $0.hasPrefix("other.yml:4:15: services.base.hostname: variable \"TWIPTEST_UNSET\" is not set")
+            }, "\(loaded.warnings)")
+    }
+
     @Test func aBadValueBroughtInFromAnotherFileIsReportedWhereItWasBroughtIn() {
         let found = Self.problems([
             "app.yml": "services:\n  web:\n    image: x\n    extends: {file: other.yml, service: base}\n",

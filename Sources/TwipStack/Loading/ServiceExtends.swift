@@ -22,9 +22,12 @@ struct ServiceExtends {
         }
     }
 
-    /// Reads, parses and interpolates another stack file: its root node, or the problems that stopped it.
-    let readFile: (_ absolutePath: String, _ displayPath: String) -> Result<Node, StackErrors>
+    /// Reads, parses and interpolates another stack file: its root node and warnings, or the problems that stopped
+    /// it.
+    let readFile: (_ absolutePath: String, _ displayPath: String) -> Result<ExtendedFile, StackErrors>
     private(set) var problems: [StackProblem] = []
+    /// What the other files said that does not stop loading (a variable not set).
+    private(set) var warnings: [StackProblem] = []
     private var documents: [String: Document] = [:]
     /// How deep `extends` may chain; far more than any real file needs, and a bound for hostile ones.
     static let maxDepth = 32
@@ -40,7 +43,7 @@ struct ServiceExtends {
     ]
     static let byTarget: Set<String> = ["volumes", "devices", "secrets", "configs"]
 
-    init(readFile: @escaping (_ absolutePath: String, _ displayPath: String) -> Result<Node, StackErrors>) {
+    init(readFile: @escaping (_ absolutePath: String, _ displayPath: String) -> Result<ExtendedFile, StackErrors>) {
         self.readFile = readFile
     }
 
@@ -165,8 +168,9 @@ struct ServiceExtends {
                 }
             }
             return nil
-        case .success(let root):
-            guard case .mapping(let pairs) = root.content,
+        case .success(let read):
+            warnings += read.warnings
+            guard case .mapping(let pairs) = read.root.content,
                 let services = pairs.first(where: { $0.key.stackScalarText == "services" })?.value,
                 case .mapping(let servicePairs) = services.content
             else {
@@ -418,6 +422,12 @@ struct ServiceExtends {
         let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         return folder.isEmpty ? "/" : folder
     }
+}
+
+/// Another stack file as `extends` reads it: parsed and interpolated, with the warnings interpolation gave.
+struct ExtendedFile {
+    var root: Node
+    var warnings: [StackProblem]
 }
 
 /// `a/./b/../c` as `a/c`, for paths shown to the operator (relative ones stay relative).

@@ -87,6 +87,7 @@ public struct StackLoader: Sendable {
         }
         interpolated = extends.resolve(interpolated, displayPath: displayPath, absolutePath: absolutePath)
         problems += extends.problems
+        warnings += extends.warnings
 
         let context = DecodingContext(file: displayPath, directory: stackDirectory, variables: variables)
         context.settledMarks = interpolation.failedMarks
@@ -118,7 +119,7 @@ public struct StackLoader: Sendable {
 
     /// Another stack file a service extends from, parsed and interpolated like the stack itself.
     static func readExtendedFile(_ path: String, display: String, variables: [String: String]) -> Result<
-        Node, StackErrors
+        ExtendedFile, StackErrors
     > {
         let bytes: [UInt8]
         switch FileReading.bytes(atPath: path, limit: FileReading.stackLimit) {
@@ -151,7 +152,7 @@ public struct StackLoader: Sendable {
         var interpolation = TreeInterpolator(interpolator: Interpolator(variables: variables), file: display)
         let interpolated = interpolation.interpolate(root)
         guard interpolation.problems.isEmpty else { return .failure(StackErrors(problems: interpolation.problems)) }
-        return .success(interpolated)
+        return .success(ExtendedFile(root: interpolated, warnings: interpolation.warnings))
     }
 
     /// Problems in file order; the sort is stable so problems at one place keep the order they were found in.
