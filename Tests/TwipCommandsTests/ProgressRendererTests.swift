@@ -191,6 +191,27 @@ import Testing
         #expect(streams.outputLines == ["network evtest_default created"])
     }
 
+    @Test(arguments: [
+        ("services:\n  web:\n    image: x\n    ports: [\"80:abc\"]\n", Int32(2), ":4:13: services.web.ports[0]"),
+        ("services:\n  web:\n    image: x\n", Int32(3), "/tmp/nowhere.sock"),
+    ])
+    func theBinaryReportsAFailureAsAnErrorEventWithItsExitCode(yaml: String, status: Int32, detail: String) throws {
+        let path = try ExitCodeTests.stackFile(yaml)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = try ExitCodeTests.twip(
+            ["-f", path, "up", "--format", "json"], environment: ExitCodeTests.nowhere)
+        #expect(outcome.status == status)
+        let records = try outcome.output.split(separator: "\n").map {
+            try JSONDecoder().decode(EventRecord.self, from: Data($0.utf8))
+        }
+        #expect(records.map(\.event) == ["error", "summary"])
+        #expect(records.first?.exitCode == Int(status))
+        #expect(records.first?.message?.contains(detail) == true, "\(records)")
+        #expect(records.last?.state == "failed")
+        // Standard error still has the usual message.
+        #expect(outcome.error.contains("twip: error: "))
+    }
+
     @Test func aDryRunInJSONIsOnePlannedEventPerStep() throws {
         let streams = Streams()
         let renderer = streams.renderer(.json)
