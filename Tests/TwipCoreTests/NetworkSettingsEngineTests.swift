@@ -23,9 +23,10 @@ struct NetworkSettingsEngineTests {
         return deployment
     }
 
-    @Test func aNetworkIsCreatedWithItsAddressPlanAndAReplicaGetsItsFixedAddress() async throws {
+    @Test func aNetworkIsCreatedWithItsAddressPlanAndAReplicaGetsItsFixedAddressOnEachNetwork() async throws {
         try await EngineTestSupport.withEngine { client in
             let net = "10.231.\(octet)"
+            let back = "10.232.\(octet)"
             let deployment = try environment(
                 client,
                 """
@@ -38,6 +39,8 @@ struct NetworkSettingsEngineTests {
                     networks:
                       front:
                         ipv4_address: \(net).10
+                      back:
+                        ipv4_address: \(back).20
                 networks:
                   front:
                     attachable: true
@@ -50,6 +53,10 @@ struct NetworkSettingsEngineTests {
                           gateway: \(net).1
                           aux_addresses: {printer: \(net).5}
                         - subnet: "fd7e:\(String(octet, radix: 16))::/64"
+                  back:
+                    ipam:
+                      config:
+                        - subnet: \(back).0/24
 
                 """)
             do {
@@ -67,6 +74,8 @@ struct NetworkSettingsEngineTests {
                 #expect(pools.contains { $0.subnet == "fd7e:\(String(octet, radix: 16))::/64" }, "\(pools)")
                 let container = try await client.inspectContainer("\(environment)-web-1")
                 #expect(container.networkSettings?.networks?["\(environment)_front"]?.ipAddress == "\(net).10")
+                // A second network is joined before the start, with its own fixed address.
+                #expect(container.networkSettings?.networks?["\(environment)_back"]?.ipAddress == "\(back).20")
             } catch {
                 try? await deployment.down(volumes: true)
                 throw error

@@ -144,8 +144,11 @@ public struct ContainerBackend: Backend {
             name: container, config: blueprint.containerConfig(for: service, replica: replica),
             platform: service.options.platform)
         // The create body joins the first network; the engine takes the others one by one before the start.
-        for network in blueprint.networks(for: service).dropFirst() {
-            try await client.connectNetwork(network.name, container: created.id, aliases: network.aliases)
+        let addresses = blueprint.fixedAddresses(for: service)
+        for (index, network) in blueprint.networks(for: service).enumerated().dropFirst() {
+            try await client.connectNetwork(
+                network.name, container: created.id, aliases: network.aliases,
+                addresses: index < addresses.count ? addresses[index] : nil)
         }
         // A proxy starts with the right servers: no reload needed for its first start.
         try await proxies.prepare(created.id, service: name, observed: try await observeContainers())
