@@ -166,6 +166,18 @@ import TwipYAML
         #expect(found.contains("app.yml:3:14: services.a.extends: extends cycle: a -> b -> a"), "\(found)")
     }
 
+    @Test func aBaseCopiedIntoManyServicesIsBounded() {
+        // 600 services, each a copy of a 501-node base: 300000 nodes from a file of a few kilobytes.
+        let base = (0..<250).map { "      K\($0): v" }.joined(separator: "\n")
+        let many = (0..<600).map { "  s\($0): {extends: base}" }.joined(separator: "\n")
+        let found = Self.problems([
+            "app.yml": "services:\n  base:\n    image: x\n    environment:\n\(base)\n\(many)\n"
+        ])
+        #expect(
+            found.contains { $0.contains("extends copies more than 200000 YAML nodes into the stack") },
+            "\(found.prefix(3))")
+    }
+
     @Test func anUnsetVariableInAnotherFileIsAWarningThere() throws {
         let (loaded, _) = try Self.load([
             "app.yml": "services:\n  web:\n    extends: {file: other.yml, service: base}\n",

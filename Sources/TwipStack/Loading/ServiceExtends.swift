@@ -29,8 +29,15 @@ struct ServiceExtends {
     /// What the other files said that does not stop loading (a variable not set).
     private(set) var warnings: [StackProblem] = []
     private var documents: [String: Document] = [:]
+    /// Services already resolved, by file and name: a base shared by many is merged once.
+    private var resolved: [String: Node] = [:]
+    /// Nodes the merges made so far: extends copies a base into every service built on it, so a small file could
+    /// otherwise grow into a huge stack.
+    private var copiedNodes = 0
     /// How deep `extends` may chain; far more than any real file needs, and a bound for hostile ones.
     static let maxDepth = 32
+    /// How many nodes the merges may make in all (a stack file holds at most 100000).
+    static let maxCopiedNodes = 200_000
 
     static let notInherited: Set<String> = ["depends_on", "volumes_from", "links", "extends"]
     static let mappings: Set<String> = [
@@ -74,6 +81,8 @@ struct ServiceExtends {
     mutating func service(_ name: String, in document: Document, chain: [String]) -> Node? {
         guard let node = document.service(named: name) else { return nil }
         guard let extends = Self.entry("extends", in: node) else { return node }
+        let key = document.absolutePath + "#" + name
+        if let known = resolved[key] { return known }
         let path = "services.\(name).extends"
         let link = "\(document.displayPath):\(name)"
         if chain.contains(link) || chain.count >= Self.maxDepth {
@@ -105,7 +114,26 @@ struct ServiceExtends {
             if source.directory != document.directory { base = Self.rebasingPaths(base, onto: source.directory) }
             base = Self.placing(base, at: extends.key.mark)
         }
-        return Self.merge(base: base, local: node)
+        let merged = Self.merge(base: base, local: node)
+        guard copiedNodes <= Self.maxCopiedNodes else { return Self.withoutExtends(node) }
+        copiedNodes += Self.count(merged)
+        if copiedNodes > Self.maxCopiedNodes {
+            report(
+                extends.value, path, in: document,
+                "extends copies more than \(Self.maxCopiedNodes) YAML nodes into the stack; stopped here")
+            return Self.withoutExtends(node)
+        }
+        resolved[key] = merged
+        return merged
+    }
+
+    /// How many nodes `node` holds, itself included.
+    static func count(_ node: Node) -> Int {
+        switch node.content {
+        case .scalar: 1
+        case .sequence(let items): items.reduce(1) { $0 + count($1) }
+        case .mapping(let pairs): pairs.reduce(1) { $0 + count($1.key) + count($1.value) }
+        }
     }
 
     /// The service name, its node and the file (nil: this one) an `extends` value names.
