@@ -91,7 +91,10 @@ let package = Package(
         .testTarget(name: "TwipBenchTests", dependencies: ["TwipBench"], swiftSettings: strict),
         .testTarget(
             name: "TwipCommandsTests",
-            dependencies: ["TwipCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "TwipCommands", "TwipCore", "EngineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
     ]
 )

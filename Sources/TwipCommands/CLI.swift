@@ -144,35 +144,44 @@ public enum CLI {
 
     /// Prints `error` on standard error in the contract's shape and returns its exit code.
     static func report(_ error: any Error) -> Int32 {
-        if let failure = error as? any Reportable {
-            for line in failure.lines {
-                Terminal.standardError.write("twip: error: \(line)\n")
-            }
-            return failure.exitCode.rawValue
-        }
-        if let failure = error as? any OperatorFailure {
-            for line in failure.lines {
-                Terminal.standardError.write("twip: error: \(line)\n")
-            }
-            return failure.kind.exitCode.rawValue
+        let outcome = describe(error)
+        if outcome.exitCode == ExitCode.success.rawValue {
+            // `--help` and `--version` arrive as errors that print on standard output.
+            if !outcome.lines.isEmpty { Terminal.standardOutput.write(outcome.lines.joined(separator: "\n") + "\n") }
+            return outcome.exitCode
         }
         if error is CancellationError {
-            Terminal.standardError.write("twip: interrupted; run the same command again to converge from here\n")
-            return 130
+            Terminal.standardError.write("twip: \(outcome.lines.joined())\n")
+            return outcome.exitCode
+        }
+        for line in outcome.lines {
+            Terminal.standardError.write("twip: error: \(line)\n")
+        }
+        return outcome.exitCode
+    }
+
+    /// What `error` says to the operator, one line each (without the `twip: error: ` prefix), and the exit code it
+    /// means: the one place errors become text and codes (`report` prints them, JSON events carry them).
+    static func describe(_ error: any Error) -> (lines: [String], exitCode: Int32) {
+        if let failure = error as? any Reportable {
+            return (failure.lines, failure.exitCode.rawValue)
+        }
+        if let failure = error as? any OperatorFailure {
+            return (failure.lines, failure.kind.exitCode.rawValue)
+        }
+        if error is CancellationError {
+            return (["interrupted; run the same command again to converge from here"], 130)
         }
         let code = Twip.exitCode(for: error)
         let message = Twip.fullMessage(for: error)
         if code == .success {
-            if !message.isEmpty { Terminal.standardOutput.write(message + "\n") }
-            return ExitCode.success.rawValue
+            return (message.isEmpty ? [] : [message], ExitCode.success.rawValue)
         }
-        if !message.isEmpty {
-            let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
-            Terminal.standardError.write("twip: error: \(text)\n")
-        }
+        let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+        let lines = text.isEmpty ? [] : [text]
         // ArgumentParser reports parse and validation failures as EX_USAGE (64); the contract says 2.
-        if code == .validationFailure { return ExitCode.usage.rawValue }
-        return code.rawValue == 0 ? ExitCode.failed.rawValue : code.rawValue
+        if code == .validationFailure { return (lines, ExitCode.usage.rawValue) }
+        return (lines, code.rawValue == 0 ? ExitCode.failed.rawValue : code.rawValue)
     }
 }
 

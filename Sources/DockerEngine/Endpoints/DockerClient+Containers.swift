@@ -14,12 +14,17 @@ extension DockerClient {
     }
 
     /// Creates a container named `name` (nil lets the engine pick) and returns its id.
+    ///
+    /// `platform` (`OS/ARCH[/VARIANT]`, API 1.41) picks that variant of a multi-platform image; the engine refuses
+    /// the create when the image has no such variant.
     @discardableResult
-    public func createContainer(name: String?, config: ContainerConfig) async throws -> ContainerCreated {
+    public func createContainer(name: String?, config: ContainerConfig, platform: String? = nil) async throws
+        -> ContainerCreated
+    {
         try await decode(
             ContainerCreated.self,
             EngineRequest(
-                .POST, "/containers/create", query: [("name", name)], body: try .json(config),
+                .POST, "/containers/create", query: [("name", name), ("platform", platform)], body: try .json(config),
                 operation: "create container", object: name ?? config.image))
     }
 

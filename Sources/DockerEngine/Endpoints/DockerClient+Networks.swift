@@ -34,8 +34,10 @@ extension DockerClient {
             EngineRequest(.DELETE, "/networks/\(EngineRequest.segment(id))", operation: "remove network", object: id))
     }
 
-    /// Connects a container to a network with DNS aliases.
-    public func connectNetwork(_ network: String, container: String, aliases: [String]? = nil) async throws {
+    /// Connects a container to a network with DNS aliases and, when given, fixed addresses.
+    public func connectNetwork(
+        _ network: String, container: String, aliases: [String]? = nil, addresses: EndpointIPAMConfig? = nil
+    ) async throws {
         struct Connect: Encodable {
             var container: String
             var endpointConfig: EndpointConfig?
@@ -47,7 +49,9 @@ extension DockerClient {
         try await perform(
             EngineRequest(
                 .POST, "/networks/\(EngineRequest.segment(network))/connect",
-                body: try .json(Connect(container: container, endpointConfig: EndpointConfig(aliases: aliases))),
+                body: try .json(
+                    Connect(
+                        container: container, endpointConfig: EndpointConfig(aliases: aliases, ipamConfig: addresses))),
                 operation: "connect \(container) to network", object: network))
     }
 

@@ -11,16 +11,22 @@ struct RestartCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each replica to become healthy again.")
     var timeout: Int = 300
 
+    @Option(help: "text (one line per step with its duration) or json (one event per line, for pipelines).")
+    var format: ProgressFormat = .text
+
     @Argument(help: "Services to restart; all when none.")
     var services: [String] = []
 
     func run() async throws {
-        let loaded = try stackOptions.load()
-        try loaded.checkServices(services)
-        let services = services
-        let timeout = timeout
-        try await loaded.withEnvironment {
-            try await $0.restart(services: services.isEmpty ? nil : services, timeout: .seconds(timeout))
+        let progress = ProgressRenderer(format: format, command: "restart")
+        try await progress.run {
+            let loaded = try stackOptions.load()
+            try loaded.checkServices(services)
+            let services = services
+            let timeout = timeout
+            try await loaded.withEnvironment(progress: progress) {
+                try await $0.restart(services: services.isEmpty ? nil : services, timeout: .seconds(timeout))
+            }
         }
     }
 }

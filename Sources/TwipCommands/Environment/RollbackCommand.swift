@@ -17,11 +17,19 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the replicas to become healthy.")
     var timeout: Int = 300
 
+    @Option(help: "text (one line per step with its duration) or json (one event per line, for pipelines).")
+    var format: ProgressFormat = .text
+
     func run() async throws {
-        let loaded = try stackOptions.load()
-        guard timeout > 0 else { throw UsageError("--timeout must be a positive number of seconds") }
-        let timeout = timeout
-        let services = try await loaded.withEnvironment { try await $0.rollback(timeout: .seconds(timeout)) }
-        Terminal.standardOutput.write("\(loaded.environment): rolled back \(services.joined(separator: ", "))\n")
+        let progress = ProgressRenderer(format: format, command: "rollback")
+        try await progress.run {
+            let loaded = try stackOptions.load()
+            guard timeout > 0 else { throw UsageError("--timeout must be a positive number of seconds") }
+            let timeout = timeout
+            let services = try await loaded.withEnvironment(progress: progress) {
+                try await $0.rollback(timeout: .seconds(timeout))
+            }
+            progress.note("\(loaded.environment): rolled back \(services.joined(separator: ", "))")
+        }
     }
 }

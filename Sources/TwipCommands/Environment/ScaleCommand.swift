@@ -12,15 +12,23 @@ struct ScaleCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for new replicas to become healthy.")
     var timeout: Int = 300
 
+    @Option(help: "text (one line per step with its duration) or json (one event per line, for pipelines).")
+    var format: ProgressFormat = .text
+
     @Argument(help: "SERVICE=N pairs, e.g. web=3.")
     var counts: [String]
 
     func run() async throws {
-        let loaded = try stackOptions.load()
-        let wanted = try Self.parse(counts)
-        try loaded.checkServices(Array(wanted.keys))
-        let timeout = timeout
-        try await loaded.withEnvironment { try await $0.scale(wanted, timeout: .seconds(timeout)) }
+        let progress = ProgressRenderer(format: format, command: "scale")
+        try await progress.run {
+            let loaded = try stackOptions.load()
+            let wanted = try Self.parse(counts)
+            try loaded.checkServices(Array(wanted.keys))
+            let timeout = timeout
+            try await loaded.withEnvironment(progress: progress) {
+                try await $0.scale(wanted, timeout: .seconds(timeout))
+            }
+        }
     }
 
     /// `["web=3", "static=2"]` as a map; anything else is a usage error.

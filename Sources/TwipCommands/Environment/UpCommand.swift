@@ -34,15 +34,25 @@ struct UpCommand: AsyncParsableCommand {
                 """))
     var registry: String?
 
+    @Option(help: "text (one line per step with its duration) or json (one event per line, for pipelines).")
+    var format: ProgressFormat = .text
+
     @Argument(help: "Services to bring up (with what they depend on); all when none.")
     var services: [String] = []
 
     func run() async throws {
-        let loaded = try stackOptions.load()
-        try loaded.checkServices(services)
-        guard timeout > 0 else { throw UsageError("--timeout must be a positive number of seconds") }
+        let progress = ProgressRenderer(format: format, command: "up")
+        try await progress.run {
+            let loaded = try stackOptions.load()
+            try loaded.checkServices(services)
+            guard timeout > 0 else { throw UsageError("--timeout must be a positive number of seconds") }
+            guard !(build && noBuild) else { throw UsageError("--build and --no-build exclude each other") }
+            try await up(loaded, progress: progress)
+        }
+    }
+
+    func up(_ loaded: LoadedEnvironment, progress: ProgressRenderer) async throws {
         let selection = services.isEmpty ? nil : services
-        guard !(build && noBuild) else { throw UsageError("--build and --no-build exclude each other") }
         let policy: Environment.BuildPolicy = build ? .always : noBuild ? .never : .missing
         let (wait, timeout, dryRun) = (wait, timeout, dryRun)
         let given = try ImageRegistry.given(option: registry, environment: ProcessInfo.processInfo.environment)
@@ -51,28 +61,30 @@ struct UpCommand: AsyncParsableCommand {
                 "--registry: \(loaded.displayPath) runs containers on one engine; a registry serves swarm stacks "
                     + "(to ship images, use `twip pack`)")
         }
-        try await loaded.withEnvironment { environment in
+        try await loaded.withEnvironment(progress: progress) { environment in
             environment.registry = given
             if dryRun, let lines = try await environment.swarmPreview(selection: selection) {
-                Terminal.standardOutput.write(
-                    lines.isEmpty
-                        ? "\(loaded.environment): nothing to change\n" : lines.map { $0 + "\n" }.joined())
+                if lines.isEmpty { progress.note("\(loaded.environment): nothing to change") }
+                for line in lines { progress.note(line) }
                 return
             }
             if dryRun {
                 let plan = try await environment.plan(selection: selection, wait: wait)
-                let lines = plan.lines
-                Terminal.standardOutput.write(
-                    lines.isEmpty
-                        ? "\(loaded.environment): nothing to change; \(plan.unchanged.count) container(s) up to date\n"
-                        : lines.map { $0 + "\n" }.joined())
+                if plan.lines.isEmpty {
+                    progress.note(
+                        "\(loaded.environment): nothing to change; \(plan.unchanged.count) container(s) up to date")
+                } else if progress.format == .json {
+                    progress.planned(plan, names: environment.names)
+                } else {
+                    for line in plan.lines { progress.note(line) }
+                }
                 return
             }
             try await environment.up(selection: selection, wait: wait, timeout: .seconds(timeout), build: policy) {
                 service, line in
                 // One line per build step, as `twip ENV build` prints them.
                 if line.hasPrefix("Step ") || line.hasPrefix("Successfully") || service == "base" {
-                    Terminal.standardOutput.write("\(service) | \(Terminal.standardOutput.shown(line))\n")
+                    progress.build(service: service, line: line)
                 }
             }
         }

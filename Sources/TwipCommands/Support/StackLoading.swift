@@ -17,12 +17,17 @@ struct LoadedEnvironment {
         }
     }
 
-    /// Opens the engine and runs `body` on this environment, progress printed one line per event.
-    func withEnvironment<T: Sendable>(_ body: (inout Environment) async throws -> T) async throws -> T {
-        try await EngineSession.with { session in
+    /// Opens the engine and runs `body` on this environment, progress rendered by `progress` (one line per event
+    /// when none is given).
+    func withEnvironment<T: Sendable>(
+        progress: ProgressRenderer? = nil, _ body: (inout Environment) async throws -> T
+    ) async throws -> T {
+        progress?.environment(environment)
+        return try await EngineSession.with { session in
+            let report: ProgressSink =
+                if let progress { { progress.receive($0) } } else { { Terminal.standardOutput.write("\($0)\n") } }
             var environment = Environment(
-                session: session, stack: stack, name: environment, proxies: proxies,
-                report: { Terminal.standardOutput.write("\($0)\n") })
+                session: session, stack: stack, name: environment, proxies: proxies, report: report)
             return try await body(&environment)
         }
     }

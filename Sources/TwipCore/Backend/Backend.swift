@@ -75,6 +75,19 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
     case imagePushing(service: String, source: String, reference: String)
     case imagePushed(reference: String, digest: String)
     case imageInRegistry(service: String, reference: String, digest: String)
+    /// A plan step started or ended (reported by the executor).
+    case step(StepEvent)
+
+    /// Whether the event tells what a plan step did (a container started, a network removed, ...): the step's own
+    /// event says the same, so a renderer that shows step events leaves these out.
+    public var isStepOutcome: Bool {
+        switch self {
+        case .networkCreated, .volumeCreated, .started, .removed, .restarted, .stopped, .networkRemoved,
+            .volumeRemoved:
+            true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -108,6 +121,9 @@ public enum Progress: Sendable, Hashable, CustomStringConvertible {
         case .imagePushed(let reference, let digest): "pushed \(reference) (\(digest))"
         case .imageInRegistry(let service, let reference, let digest):
             "\(service): \(reference) already in the registry (\(digest)), not pushed"
+        case .step(let event):
+            "\(event.step.action): \(event.state.rawValue)"
+                + (event.seconds.map { " (\(($0 * 10).rounded() / 10) s)" } ?? "")
         }
     }
 }

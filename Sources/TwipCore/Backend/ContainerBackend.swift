@@ -71,6 +71,7 @@ public struct ContainerBackend: Backend {
             var config = NetworkConfig(name: names.network(network), driver: declared?.driver ?? "bridge")
             config.labels = (declared?.labels ?? [:]).merging([TwipLabel.environment: names.environment]) { $1 }
             config.checkDuplicate = true
+            config.declare(declared)
             _ = try await client.createNetwork(config)
             report(.networkCreated(names.network(network)))
         case .createVolume(let volume):
@@ -145,10 +146,14 @@ public struct ContainerBackend: Backend {
             return
         }
         let created = try await client.createContainer(
-            name: container, config: blueprint.containerConfig(for: service, replica: replica))
+            name: container, config: blueprint.containerConfig(for: service, replica: replica),
+            platform: service.options.platform)
         // The create body joins the first network; the engine takes the others one by one before the start.
-        for network in blueprint.networks(for: service).dropFirst() {
-            try await client.connectNetwork(network.name, container: created.id, aliases: network.aliases)
+        let addresses = blueprint.fixedAddresses(for: service)
+        for (index, network) in blueprint.networks(for: service).enumerated().dropFirst() {
+            try await client.connectNetwork(
+                network.name, container: created.id, aliases: network.aliases,
+                addresses: index < addresses.count ? addresses[index] : nil)
         }
         // A proxy starts with the right servers: no reload needed for its first start.
         try await proxies.prepare(created.id, service: name, observed: try await observeContainers())
@@ -189,7 +194,8 @@ public struct ContainerBackend: Backend {
         let config = blueprint.generationConfig(
             for: service, kind: kind, replica: replica, holderID: holder.id, socket: "/run/twip-proxy/\(container).sock",
             runtimePort: port, previous: previous.map { "/run/twip-proxy/\($0.name).sock" })
-        let created = try await client.createContainer(name: container, config: config)
+        let created = try await client.createContainer(
+            name: container, config: config, platform: service.options.platform)
         try await proxies.prepare(created.id, service: service.name, observed: try await observeContainers())
         if kind == .nginx, let role = proxies.roles.first(where: { $0.service == service.name }) {
             let directory = (role.configPath as NSString).deletingLastPathComponent
@@ -249,7 +255,8 @@ public struct ContainerBackend: Backend {
             return (inspect.id, inspect.state?.startedAt ?? "")
         } catch let error as EngineError where error.isNotFound {
             let created = try await client.createContainer(
-                name: name, config: blueprint.holderConfig(for: service, image: names.imageReference(for: service)))
+                name: name, config: blueprint.holderConfig(for: service, image: names.imageReference(for: service)),
+                platform: service.options.platform)
             try await client.startContainer(created.id)
             report(.started(name))
             return (created.id, try await client.inspectContainer(created.id).state?.startedAt ?? "")

@@ -37,6 +37,15 @@ public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// What a release undone after a failure says of itself.
+    static let rolledBackOutcome = "release rolled back: the previous replicas serve"
+
+    /// Whether this is a release failure that was rolled back.
+    public var isRolledBack: Bool {
+        if case .releaseFailed(_, _, _, _, let outcome) = self { return outcome == Self.rolledBackOutcome }
+        return false
+    }
+
     /// The same failure with what became of the release.
     func with(outcome: String) -> DeploymentError {
         guard case .releaseFailed(let service, let container, let state, let logTail, _) = self else { return self }

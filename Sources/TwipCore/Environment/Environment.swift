@@ -49,6 +49,7 @@ public struct Environment: Sendable {
         var executor = Executor(backend: backend, stack: stack)
         executor.drainTime = drainTime
         executor.pollInterval = pollInterval
+        executor.report = report
         return executor
     }
 

@@ -98,19 +98,23 @@ public struct ReplicaBlueprint: Sendable {
         config.networkingConfig = NetworkingConfig(
             endpointsConfig: Dictionary(
                 networks.prefix(1).map {
-                    ($0.name, EndpointConfig(aliases: $0.aliases, ipamConfig: fixedAddress(service)))
+                    (
+                        $0.name,
+                        EndpointConfig(aliases: $0.aliases, ipamConfig: fixedAddresses(for: service).first ?? nil)
+                    )
                 },
                 uniquingKeysWith: { first, _ in first }))
         apply(service, to: &config)
         return config
     }
 
-    /// The fixed addresses of the service's first network, when it asks for any.
-    private func fixedAddress(_ service: Service) -> EndpointIPAMConfig? {
-        guard let first = service.networks.first, first.ipv4Address != nil || first.ipv6Address != nil else {
-            return nil
+    /// The fixed addresses the service asks for on each of its networks, in the order of `networks(for:)`.
+    public func fixedAddresses(for service: Service) -> [EndpointIPAMConfig?] {
+        guard !service.networks.isEmpty else { return [nil] }
+        return service.networks.map { network in
+            network.ipv4Address == nil && network.ipv6Address == nil
+                ? nil : EndpointIPAMConfig(ipv4Address: network.ipv4Address, ipv6Address: network.ipv6Address)
         }
-        return EndpointIPAMConfig(ipv4Address: first.ipv4Address, ipv6Address: first.ipv6Address)
     }
 
     static func health(_ check: Healthcheck) -> HealthConfig {

@@ -1,3 +1,5 @@
+public import Foundation
+import Synchronization
 public import TwipStack
 
 /// Carries out a plan on a backend, step by step: `together` sequences side by side, drains, and the waits on
@@ -9,6 +11,11 @@ public struct Executor: Sendable {
     public var drainTime: Duration = .seconds(2)
     /// How often readiness is polled.
     public var pollInterval: Duration = .milliseconds(500)
+    /// Receives a `.step` event when a step starts and when it ends (every step but `together`, whose sequences'
+    /// steps report themselves).
+    public var report: ProgressSink = { _ in }
+    /// Numbers the steps this executor (and its copies) runs.
+    let counter = StepCounter()
 
     public init(backend: any Backend, stack: Stack) {
         self.backend = backend
@@ -23,7 +30,34 @@ public struct Executor: Sendable {
         }
     }
 
+    /// Runs one step, reporting its start and its end with the time it took.
     func run(_ step: Step, deadline: ContinuousClock.Instant) async throws {
+        if case .together = step.kind { return try await perform(step, deadline: deadline) }
+        let id = counter.next()
+        let names = backend.names
+        let (startedAt, start) = (Date(), ContinuousClock.now)
+        report(.step(StepEvent(id: id, step: step, names: names, state: .started, startedAt: startedAt, at: startedAt)))
+        do {
+            try await perform(step, deadline: deadline)
+        } catch {
+            let rolledBack = (error as? DeploymentError)?.isRolledBack ?? false
+            let why = error is CancellationError || Task.isCancelled ? "interrupted" : String(describing: error)
+            report(
+                .step(
+                    StepEvent(
+                        id: id, step: step, names: names, state: rolledBack ? .rolledBack : .failed,
+                        startedAt: startedAt, at: Date(), duration: .now - start, error: why)))
+            throw error
+        }
+        report(
+            .step(
+                StepEvent(
+                    id: id, step: step, names: names, state: .done, startedAt: startedAt, at: Date(),
+                    duration: .now - start)))
+    }
+
+    /// Does what a step says: the executor's own kinds here, every other one through the backend.
+    func perform(_ step: Step, deadline: ContinuousClock.Instant) async throws {
         switch step.kind {
         case .together(let sequences):
             // A failing sequence does not cancel the others: each ends as its own steps say (a release that fails
@@ -134,7 +168,7 @@ public struct Executor: Sendable {
                     throw failure.with(outcome: "release paused: the replicas replaced so far keep the new version")
                 case .rollback:
                     for earlier in done.reversed() { await undo(earlier.undo) }
-                    throw failure.with(outcome: "release rolled back: the previous replicas serve")
+                    throw failure.with(outcome: DeploymentError.rolledBackOutcome)
                 }
             }
         }
@@ -211,6 +245,18 @@ public struct Executor: Sendable {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Hands out step numbers from 1, shared by an executor and its copies.
+final class StepCounter: Sendable {
+    private let last = Mutex(0)
+
+    func next() -> Int {
+        last.withLock { value in
+            value += 1
+            return value
         }
     }
 }

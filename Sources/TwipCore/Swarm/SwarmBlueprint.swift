@@ -73,6 +73,7 @@ public struct SwarmBlueprint: Sendable {
             var config = NetworkConfig(
                 name: names.network(name), driver: driver,
                 labels: (declared?.labels ?? [:]).merging(ownership) { _, twip in twip })
+            config.declare(declared)
             config.attachable = true
             config.internal = declared?.internal == true ? true : nil
             networks.append(config)
@@ -233,6 +234,7 @@ public struct SwarmBlueprint: Sendable {
         if !service.dependsOn.isEmpty { keys.append("depends_on") }
         if !service.links.isEmpty { keys.append("links") }
         if !service.expose.isEmpty { keys.append("expose") }
+        if service.options.platform != nil { keys.append("platform") }
         if service.restart != nil, service.deploy.swarm.restartPolicy != nil {
             keys.append("restart (deploy.restart_policy applies)")
         }

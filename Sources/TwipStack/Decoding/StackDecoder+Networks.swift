@@ -45,8 +45,18 @@ extension StackDecoder {
                     for (field, fieldValue, _) in fields {
                         let fp = joinPath(ip, field)
                         if field == "aux_addresses" {
-                            _ = context.stringMap(fieldValue, fp)
-                            context.warn(fieldValue, fp, "aux_addresses is not honoured")
+                            for (host, address) in (context.stringMap(fieldValue, fp) ?? [:]).sorted(by: {
+                                $0.key < $1.key
+                            }) {
+                                guard HostAddress.isIP(address) else {
+                                    context.report(
+                                        fieldValue, joinPath(fp, host),
+                                        "invalid address \"\(DecodingContext.excerpt(address))\" for \(DecodingContext.excerpt(host)): expected an IP address"
+                                    )
+                                    continue
+                                }
+                                pool.auxAddresses[host] = address
+                            }
                             continue
                         }
                         guard let text = context.string(fieldValue, fp) else { continue }

@@ -38,8 +38,6 @@ extension StackDecoder {
             options.platform = context.string(value, path)
             if let platform = options.platform, platform.split(separator: "/").count < 2 {
                 context.report(value, path, "invalid platform \"\(platform)\": expected OS/ARCH such as linux/amd64")
-            } else {
-                context.warn(value, path, "platform is not honoured: images run on the engine's own platform")
             }
         case "network_mode": options.networkMode = decodeNetworkMode(value, path)
         case "volumes_from": options.volumesFrom = decodeVolumesFrom(value, path)
@@ -66,8 +64,8 @@ extension StackDecoder {
         case "attach":
             _ = context.bool(value, path)
         case "extends":
-            context.report(
-                value, path, "extends is not supported yet: write the base service's keys into this service")
+            // Resolved before decoding (ServiceExtends); what is left here was already reported.
+            break
         default: break
         }
     }

@@ -747,16 +747,9 @@ final class StackDecoder {
                     case "internal": network.internal = context.bool(value, kp) ?? false
                     case "labels": network.labels = context.stringMap(value, kp) ?? [:]
                     case "driver_opts": network.driverOptions = context.stringMap(value, kp) ?? [:]
-                    case "ipam":
-                        network.ipam = decodeIPAM(value, kp)
-                        context.warn(
-                            value, kp, "ipam is not honoured yet: the network is created with the engine's addresses")
-                    case "attachable":
-                        network.attachable = context.bool(value, kp) ?? false
-                        if network.attachable { context.warn(value, kp, "attachable is not honoured yet") }
-                    case "enable_ipv6":
-                        network.enableIPv6 = context.bool(value, kp) ?? false
-                        if network.enableIPv6 { context.warn(value, kp, "enable_ipv6 is not honoured yet") }
+                    case "ipam": network.ipam = decodeIPAM(value, kp)
+                    case "attachable": network.attachable = context.bool(value, kp) ?? false
+                    case "enable_ipv6": network.enableIPv6 = context.bool(value, kp) ?? false
                     default: break
                     }
                 }

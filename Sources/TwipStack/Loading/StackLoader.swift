@@ -78,9 +78,16 @@ public struct StackLoader: Sendable {
         }
 
         var interpolation = TreeInterpolator(interpolator: Interpolator(variables: variables), file: displayPath)
-        let interpolated = interpolation.interpolate(root)
+        var interpolated = interpolation.interpolate(root)
         problems += interpolation.problems
         warnings += interpolation.warnings
+
+        var extends = ServiceExtends { path, display in
+            Self.readExtendedFile(path, display: display, variables: variables)
+        }
+        interpolated = extends.resolve(interpolated, displayPath: displayPath, absolutePath: absolutePath)
+        problems += extends.problems
+        warnings += extends.warnings
 
         let context = DecodingContext(file: displayPath, directory: stackDirectory, variables: variables)
         context.settledMarks = interpolation.failedMarks
@@ -108,6 +115,44 @@ public struct StackLoader: Sendable {
             throw StackErrors(problems: Self.sorted(problems))
         }
         return LoadedStack(stack: stack, warnings: Self.sorted(warnings))
+    }
+
+    /// Another stack file a service extends from, parsed and interpolated like the stack itself.
+    static func readExtendedFile(_ path: String, display: String, variables: [String: String]) -> Result<
+        ExtendedFile, StackErrors
+    > {
+        let bytes: [UInt8]
+        switch FileReading.bytes(atPath: path, limit: FileReading.stackLimit) {
+        case .success(let read): bytes = read
+        case .failure(let error):
+            return .failure(
+                StackErrors(problems: [
+                    StackProblem(
+                        file: display, line: error.isMissing ? 0 : 1, column: error.isMissing ? 0 : 1, path: "",
+                        message: "cannot read stack file: \(error.message)")
+                ]))
+        }
+        let root: Node?
+        do throws(YAMLError) {
+            root = try YAML.parse(bytes, file: display)
+        } catch {
+            return .failure(
+                StackErrors(problems: [
+                    StackProblem(
+                        file: error.file, line: error.mark.line, column: error.mark.column, path: error.path,
+                        message: error.message)
+                ]))
+        }
+        guard let root else {
+            return .failure(
+                StackErrors(problems: [
+                    StackProblem(file: display, line: 1, column: 1, path: "", message: "the file is empty")
+                ]))
+        }
+        var interpolation = TreeInterpolator(interpolator: Interpolator(variables: variables), file: display)
+        let interpolated = interpolation.interpolate(root)
+        guard interpolation.problems.isEmpty else { return .failure(StackErrors(problems: interpolation.problems)) }
+        return .success(ExtendedFile(root: interpolated, warnings: interpolation.warnings))
     }
 
     /// Problems in file order; the sort is stable so problems at one place keep the order they were found in.

@@ -120,12 +120,17 @@ public struct IPAM: Sendable, Equatable {
         public var subnet: String?
         public var ipRange: String?
         public var gateway: String?
+        /// Addresses of the subnet the engine must not hand out, by host name (`aux_addresses`).
+        public var auxAddresses: [String: String]
 
         /// Creates a pool.
-        public init(subnet: String? = nil, ipRange: String? = nil, gateway: String? = nil) {
+        public init(
+            subnet: String? = nil, ipRange: String? = nil, gateway: String? = nil, auxAddresses: [String: String] = [:]
+        ) {
             self.subnet = subnet
             self.ipRange = ipRange
             self.gateway = gateway
+            self.auxAddresses = auxAddresses
         }
     }
 

@@ -83,6 +83,7 @@ extension IPAM {
                             if let subnet = pool.subnet { p.append(("subnet", .text(subnet))) }
                             if let range = pool.ipRange { p.append(("ip_range", .text(range))) }
                             if let gateway = pool.gateway { p.append(("gateway", .text(gateway))) }
+                            if !pool.auxAddresses.isEmpty { p.append(("aux_addresses", .stringMap(pool.auxAddresses))) }
                             return .map(p)
                         })
                 ))
