@@ -6,6 +6,8 @@ public struct NetworkConfig: Encodable, Sendable, Equatable {
     public var `internal`: Bool?
     public var attachable: Bool?
     public var checkDuplicate: Bool?
+    /// Address management: the subnets a network's containers get addresses from (nil: the engine picks one).
+    public var ipam: NetworkIPAM?
 
     /// Creates a network config (bridge driver unless told otherwise).
     public init(name: String, driver: String? = "bridge", labels: [String: String]? = nil) {
@@ -22,6 +24,34 @@ public struct NetworkConfig: Encodable, Sendable, Equatable {
         case `internal` = "Internal"
         case attachable = "Attachable"
         case checkDuplicate = "CheckDuplicate"
+        case ipam = "IPAM"
+    }
+}
+
+/// A network's address management: its subnets.
+public struct NetworkIPAM: Codable, Sendable, Equatable {
+    public var config: [IPAMConfig]?
+
+    /// Creates an address management with `config`.
+    public init(config: [IPAMConfig]?) { self.config = config }
+
+    enum CodingKeys: String, CodingKey { case config = "Config" }
+}
+
+/// One subnet of a network, e.g. `172.20.0.0/16` with gateway `172.20.0.1`.
+public struct IPAMConfig: Codable, Sendable, Equatable {
+    public var subnet: String?
+    public var gateway: String?
+
+    /// Creates a subnet entry.
+    public init(subnet: String?, gateway: String? = nil) {
+        self.subnet = subnet
+        self.gateway = gateway
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case subnet = "Subnet"
+        case gateway = "Gateway"
     }
 }
 
@@ -33,6 +63,7 @@ public struct NetworkInspect: Decodable, Sendable, Equatable {
     public var scope: String?
     public var labels: [String: String]?
     public var containers: [String: NetworkContainer]?
+    public var ipam: NetworkIPAM?
 
     enum CodingKeys: String, CodingKey {
         case id = "Id"
@@ -41,6 +72,7 @@ public struct NetworkInspect: Decodable, Sendable, Equatable {
         case scope = "Scope"
         case labels = "Labels"
         case containers = "Containers"
+        case ipam = "IPAM"
     }
 }
 

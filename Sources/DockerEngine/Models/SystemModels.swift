@@ -32,6 +32,8 @@ public struct EngineInfo: Decodable, Sendable, Equatable {
     public var operatingSystem: String?
     public var ncpu: Int?
     public var memTotal: Int64?
+    /// `cgroupfs` or `systemd`.
+    public var cgroupDriver: String?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID"
@@ -45,6 +47,7 @@ public struct EngineInfo: Decodable, Sendable, Equatable {
         case operatingSystem = "OperatingSystem"
         case ncpu = "NCPU"
         case memTotal = "MemTotal"
+        case cgroupDriver = "CgroupDriver"
     }
 }
 
