@@ -44,7 +44,7 @@ public struct LabBlueprint: Sendable {
     /// namespace is private: it sees its own cgroup as the root), then becomes dockerd.
     public static let nodeScript = [
         "set -e",
-        "for m in /sys $(awk '$9 == \"cgroup\" || $9 == \"cgroup2\" { print $5 }' /proc/self/mountinfo); do",
+        "for m in /sys $(awk '$3 == \"cgroup\" || $3 == \"cgroup2\" { print $2 }' /proc/self/mounts); do",
         "  mount -o remount,bind,rw \"$m\"",
         "done",
         "exec dockerd -H unix:///var/run/docker.sock -H tcp://0.0.0.0:\(nodeAPIPort) --tls=false"
