@@ -18,7 +18,8 @@ struct Twip: AsyncParsableCommand {
             """,
         subcommands: [
             ConfigCommand.self, BuildCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, ScaleCommand.self,
-            LogsCommand.self, RestartCommand.self, RollbackCommand.self, TestCommand.self, BenchCommand.self, StatusCommand.self,
+            LogsCommand.self, RestartCommand.self, RollbackCommand.self, TestCommand.self, BenchCommand.self,
+            StatusCommand.self,
             PackCommand.self, CleanCommand.self, ImagesCommand.self, SetupCommand.self, BaseCommand.self,
             VersionCommand.self, SwarmCommand.self, LabCommand.self,
         ]

@@ -57,7 +57,8 @@ extension EngineSession {
         }
         let driver = try await client.info().cgroupDriver ?? "cgroupfs"
         do {
-            return try await makeLab(layout, cgroupDriver: driver, registryImage: imageIDs[LabBlueprint.registryImage]!,
+            return try await makeLab(
+                layout, cgroupDriver: driver, registryImage: imageIDs[LabBlueprint.registryImage]!,
                 environment: environment, progress: progress)
         } catch {
             progress("lab \(layout.name): removing what was made after: \(error)")
@@ -125,8 +126,10 @@ extension EngineSession {
         let path = LabBlueprint.edgeConfigurationPath
         try await client.putArchive(
             edge.id, path: (path as NSString).deletingLastPathComponent,
-            archive: TarStream(items: [.file((path as NSString).lastPathComponent, contents: configuration, mode: 0o644)])
-                .body)
+            archive: TarStream(items: [
+                .file((path as NSString).lastPathComponent, contents: configuration, mode: 0o644)
+            ])
+            .body)
         try await client.startContainer(edge.id)
         progress("edge \(layout.edgeName): 127.0.0.1:\(layout.entryPort) over every node's port \(layout.entryPort)")
 

@@ -44,7 +44,8 @@ public struct LabLayout: Sendable, Equatable {
     public var problems: [String] {
         var problems: [String] = []
         if !Self.isValidName(name) {
-            problems.append("invalid lab name \"\(name)\": use lower-case letters, digits and '-', starting with a letter")
+            problems.append(
+                "invalid lab name \"\(name)\": use lower-case letters, digits and '-', starting with a letter")
         }
         if !(1...Self.maximumNodes).contains(nodeCount) {
             problems.append("--nodes \(nodeCount): a lab has 1 to \(Self.maximumNodes) nodes")
