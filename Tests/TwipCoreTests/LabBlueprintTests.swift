@@ -88,6 +88,7 @@ import Testing
         #expect(host.cgroupnsMode == "private")
         #expect(host.cgroupParent == "/twip-lab")
         #expect(host.restartPolicy == nil, "a killed node stays down until `lab start`")
+        #expect(host.tmpfs?["/run"] != nil, "no stale pid file after a SIGKILL")
     }
 
     @Test func aNodeIsNamedAndAddressedTheSameEverywhere() throws {

@@ -278,6 +278,14 @@ extension EngineSession {
         guard let port = found.apiPort else { throw OperationFailure("node \(node) publishes no Engine API port") }
         if !found.isRunning { try await client.startContainer(found.name) }
         try await waitForNodeEngine(found.name, port: port)
+        // Its engine rejoins from the swarm state on its volume; until then the swarm may still list it as it was.
+        let rejoined = try await poll(timeout: Self.labSwarmTimeout) {
+            (try? await withNodeClient(port: port) { try await $0.localSwarmState() })?.isActive == true
+        }
+        guard rejoined else {
+            throw OperationFailure(
+                "node \(node) did not rejoin its swarm within \(Self.labSwarmTimeout.components.seconds) s")
+        }
         try await waitForReadyNodes([found.name], port: port)
     }
 

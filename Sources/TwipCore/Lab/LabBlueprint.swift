@@ -74,6 +74,9 @@ public struct LabBlueprint: Sendable {
             Mount(type: "bind", source: layout.dataDirectory, target: layout.dataDirectory),
             Mount(type: "bind", source: layout.labDirectory, target: layout.labDirectory),
         ]
+        // A fresh /run at every start: a node killed with SIGKILL leaves dockerd's and containerd's pid files and
+        // sockets behind, and its next dockerd would refuse to start over them.
+        host.tmpfs = ["/run": "rw,exec,nosuid,nodev,size=64m"]
         host.portBindings = [
             "\(Self.nodeAPIPort)/tcp": [PortBinding(hostIP: "127.0.0.1", hostPort: String(layout.apiPort + index - 1))]
         ]
