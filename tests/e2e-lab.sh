@@ -43,7 +43,9 @@ lab_objects() { # containers, networks and volumes labelled as the lab's, one pe
     engine "/volumes?filters=$filter" | python3 -c 'import json, sys; [print("volume", v["Name"]) for v in json.load(sys.stdin)["Volumes"] or []]'
     [ -e "/var/lib/twip/lab/$LAB" ] && echo "folder /var/lib/twip/lab/$LAB"
     ls -d /sys/fs/cgroup/*/"$LAB" 2>/dev/null | sed 's/^/cgroup /'
-    "$TWIP" --context "$LAB" version >/dev/null 2>&1 && echo "context $LAB"
+    local meta
+    meta="${DOCKER_CONFIG:-$HOME/.docker}/contexts/meta/$(printf %s "$LAB" | sha256sum | cut -d' ' -f1)/meta.json"
+    [ -e "$meta" ] && echo "context $LAB"
     return 0
 }
 
@@ -67,6 +69,12 @@ must() { # stop here when a step the rest depends on fails
 node_api() { echo $((API_PORT + ${1##*-} - 1)); }
 
 status_json() { "$TWIP" lab status --lab "$LAB" --format json; }
+
+node_state() { # NODE: the swarm's state of NODE, asked through node 1
+    curl -fsS --max-time 5 "http://127.0.0.1:$API_PORT/nodes" | python3 -c '
+import json, sys
+print(next((n["Status"]["State"] for n in json.load(sys.stdin) if n["Description"]["Hostname"] == sys.argv[1]), "?"))' "$1"
+}
 
 ready_managers() { # how many nodes the swarm sees ready, as managers
     status_json | python3 -c '
@@ -158,15 +166,20 @@ new=$!
 sleep 5
 killed=$SECONDS
 check "lab kill $victim" "$TWIP" lab kill --lab "$LAB" "$victim"
+down=""
 back=""
-for _ in $(seq 1 120); do
-    if [ "$(running_on_ready public_web 2>/dev/null)" = 3 ] && [ "$(running_on_ready public_static 2>/dev/null)" = 2 ]; then
+for _ in $(seq 1 240); do
+    # Until the swarm marks the node down, it still counts the node's tasks as running.
+    if [ -z "$down" ] && [ "$(node_state "$victim")" = down ]; then down=$((SECONDS - killed)); fi
+    if [ -n "$down" ] && [ "$(running_on_ready public_web 2>/dev/null)" = 3 ] &&
+        [ "$(running_on_ready public_static 2>/dev/null)" = 2 ]; then
         back=$((SECONDS - killed))
         break
     fi
     sleep 0.5
 done
-echo "# wanted replicas running again $back s after the kill"
+echo "# the swarm marked $victim down ${down:-never} s after the kill, the wanted replicas ran again after ${back:-never} s"
+check "the swarm marks the killed node down within 15 s (took ${down:-never} s)" test -n "$down" -a "${down:-99}" -le 15
 check "the wanted replicas run again within 30 s of the kill (took ${back:-never} s)" test -n "$back" -a "${back:-99}" -le 30
 wait "$keepalive" "$new"
 for client in keepalive new; do

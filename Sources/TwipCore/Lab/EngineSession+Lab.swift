@@ -46,10 +46,11 @@ extension EngineSession {
                 "lab \(layout.name) exists on the engine at \(host) (\(existing.nodes.count) nodes); "
                     + "`twip lab status` shows it, `twip lab down` removes it")
         }
-        var imageIDs: [String: String] = [:]
+        var registryImage = ""
         for image in [LabBlueprint.nodeImage, LabBlueprint.registryImage, LabBlueprint.edgeImage] {
             do {
-                imageIDs[image] = try await client.inspectImage(image).id
+                let id = try await client.inspectImage(image).id
+                if image == LabBlueprint.registryImage { registryImage = id }
             } catch let error as EngineError where error.isNotFound {
                 throw OperationFailure(
                     "image \(image) is missing: `twip base --only dind registry haproxy` builds the lab's images")
@@ -58,7 +59,7 @@ extension EngineSession {
         let driver = try await client.info().cgroupDriver ?? "cgroupfs"
         do {
             return try await makeLab(
-                layout, cgroupDriver: driver, registryImage: imageIDs[LabBlueprint.registryImage]!,
+                layout, cgroupDriver: driver, registryImage: registryImage,
                 environment: environment, progress: progress)
         } catch {
             progress("lab \(layout.name): removing what was made after: \(error)")
