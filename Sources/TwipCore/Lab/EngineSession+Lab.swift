@@ -63,7 +63,11 @@ extension EngineSession {
                 environment: environment, progress: progress)
         } catch {
             progress("lab \(layout.name): removing what was made after: \(error)")
-            _ = try? await labDown(layout.name, environment: environment) { _ in }
+            // In a task of its own, so that the Ctrl-C that interrupted `up` does not stop the cleanup too.
+            let session = self
+            await Task.detached {
+                _ = try? await session.labDown(layout.name, environment: environment) { _ in }
+            }.value
             throw error
         }
     }
