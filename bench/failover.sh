@@ -4,7 +4,7 @@
 # entry port). While clients load the edge, the script kills (SIGKILL) the node holding web tasks, brings it back
 # (`twip lab start`), spreads the tasks again (`twip lab rebalance`, itself a rolling release under load), then kills
 # another node (every node runs a proxy task, so this one takes a proxy and whatever else it holds) and brings it
-# back. Load, only to 127.0.0.1 through the edge:
+# back, then does the same to the swarm's raft leader. Load, only to 127.0.0.1 through the edge:
 #   - twip bench -k: keep-alive connections on /health (a web task's answer), at RATE_K requests/s;
 #   - twip bench: a new connection per request on /health, at RATE_N requests/s;
 #   - twip bench: a new connection per request on /styles/site.css (a static task's answer), at RATE_N;
@@ -194,6 +194,12 @@ say "rebalance under load"
 sleep "$SETTLE"
 victim=$(tail -1 "$work/kills" | sed 's/.*node=\([^ ]*\).*/\1/')
 failover "kill 2 (proxy)" "$(node_with public_proxy "$victim")"
+"$TWIP" lab rebalance --lab "$LAB" | sed 's/^/  /'
+sleep "$SETTLE"
+leader=$("$TWIP" lab status --lab "$LAB" --format json | python3 -c '
+import json, sys
+print(next(n["node"] for n in json.load(sys.stdin)["nodes"] if n["role"] == "leader"))')
+failover "kill 3 (raft leader)" "$leader"
 "$TWIP" lab rebalance --lab "$LAB" | sed 's/^/  /'
 sleep "$SETTLE"
 

@@ -113,7 +113,7 @@ import Testing
         #expect(
             script.hasSuffix(
                 "exec dockerd -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2375 --tls=false --storage-driver overlay2"
-            ))
+                    + " --label io.twip.lab=twip-lab"))
     }
 
     @Test func theEdgeChecksEveryNodeEverySecondAndRetriesElsewhere() {
@@ -123,7 +123,8 @@ import Testing
         }
         for line in [
             "default-server inter 1s fastinter 500ms downinter 1s rise 2 fall 2", "retries 3", "option redispatch 1",
-            "timeout connect 1s", "option httpchk GET /haproxy-health", "retry-on conn-failure empty-response",
+            "timeout connect 1s", "timeout server 5s", "option httpchk GET /haproxy-health",
+            "retry-on conn-failure empty-response",
             "bind :80",
         ] {
             #expect(text.contains(line), "\(line)")

@@ -34,6 +34,8 @@ public struct EngineInfo: Decodable, Sendable, Equatable {
     public var memTotal: Int64?
     /// `cgroupfs` or `systemd`.
     public var cgroupDriver: String?
+    /// The engine's labels (`dockerd --label KEY=VALUE`).
+    public var labels: [String]?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID"
@@ -48,6 +50,7 @@ public struct EngineInfo: Decodable, Sendable, Equatable {
         case ncpu = "NCPU"
         case memTotal = "MemTotal"
         case cgroupDriver = "CgroupDriver"
+        case labels = "Labels"
     }
 }
 

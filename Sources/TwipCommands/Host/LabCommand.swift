@@ -49,7 +49,7 @@ struct LabCommand: AsyncParsableCommand {
             let layout = LabLayout(
                 name: lab.name, nodeCount: nodes, apiPort: apiPort, entryPort: entry, dataDirectory: dataPath)
             if let problem = layout.problems.first { throw UsageError(problem) }
-            let summary = try await EngineSession.with { session in
+            let summary = try await EngineSession.withLabHost { session in
                 try await session.labUp(layout) { Terminal.standardOutput.write($0 + "\n") }
             }
             var text = "lab \(summary.name) is up: \(summary.nodes.joined(separator: ", "))\n"
@@ -71,7 +71,7 @@ struct LabCommand: AsyncParsableCommand {
         var format: OutputFormat = .table
 
         func run() async throws {
-            let status = try await EngineSession.with { try await $0.labStatus(lab.name) }
+            let status = try await EngineSession.withLabHost { try await $0.labStatus(lab.name) }
             switch format {
             case .json:
                 Terminal.standardOutput.write(try jsonText(status))
@@ -97,7 +97,7 @@ struct LabCommand: AsyncParsableCommand {
         var node: String
 
         func run() async throws {
-            try await EngineSession.with { try await $0.labKill(lab.name, node: node) }
+            try await EngineSession.withLabHost { try await $0.labKill(lab.name, node: node) }
             Terminal.standardOutput.write("\(node): killed (SIGKILL)\n")
         }
     }
@@ -114,7 +114,7 @@ struct LabCommand: AsyncParsableCommand {
 
         func run() async throws {
             let started = ContinuousClock.now
-            try await EngineSession.with { try await $0.labStart(lab.name, node: node) }
+            try await EngineSession.withLabHost { try await $0.labStart(lab.name, node: node) }
             let seconds = (ContinuousClock.now - started).components.seconds
             Terminal.standardOutput.write("\(node): ready in the swarm after \(seconds) s\n")
         }
@@ -128,7 +128,7 @@ struct LabCommand: AsyncParsableCommand {
         @OptionGroup var lab: LabName
 
         func run() async throws {
-            let services = try await EngineSession.with { session in
+            let services = try await EngineSession.withLabHost { session in
                 try await session.labRebalance(lab.name) { Terminal.standardOutput.write($0 + "\n") }
             }
             Terminal.standardOutput.write(
@@ -146,7 +146,7 @@ struct LabCommand: AsyncParsableCommand {
         @OptionGroup var lab: LabName
 
         func run() async throws {
-            let removed = try await EngineSession.with { session in
+            let removed = try await EngineSession.withLabHost { session in
                 try await session.labDown(lab.name) { Terminal.standardOutput.write($0 + "\n") }
             }
             Terminal.standardOutput.write(

@@ -41,15 +41,18 @@ public struct LabBlueprint: Sendable {
 
     /// What a node runs under docker-init (tini): the engine mounts /sys and the cgroup hierarchies read-only in a
     /// container that is not privileged, so the node makes its own mounts of them writable first (its cgroup
-    /// namespace is private: it sees its own cgroup as the root), then becomes dockerd.
-    public static let nodeScript = [
-        "set -e",
-        "for m in /sys $(awk '$3 == \"cgroup\" || $3 == \"cgroup2\" { print $2 }' /proc/self/mounts); do",
-        "  mount -o remount,bind,rw \"$m\"",
-        "done",
-        "exec dockerd -H unix:///var/run/docker.sock -H tcp://0.0.0.0:\(nodeAPIPort) --tls=false"
-            + " --storage-driver overlay2",
-    ].joined(separator: "\n")
+    /// namespace is private: it sees its own cgroup as the root), then becomes dockerd, labelled as the lab's so
+    /// that `twip lab` pointed at a node knows it.
+    public var nodeScript: String {
+        [
+            "set -e",
+            "for m in /sys $(awk '$3 == \"cgroup\" || $3 == \"cgroup2\" { print $2 }' /proc/self/mounts); do",
+            "  mount -o remount,bind,rw \"$m\"",
+            "done",
+            "exec dockerd -H unix:///var/run/docker.sock -H tcp://0.0.0.0:\(Self.nodeAPIPort) --tls=false"
+                + " --storage-driver overlay2 --label \(LabLayout.Label.lab)=\(layout.name)",
+        ].joined(separator: "\n")
+    }
 
     /// The container of node `index`.
     public func nodeContainer(_ index: Int, cgroupDriver: String) -> ContainerConfig {
@@ -57,7 +60,7 @@ public struct LabBlueprint: Sendable {
         let name = layout.nodeName(index)
         config.hostname = name
         config.entrypoint = ["/usr/bin/docker-init", "--"]
-        config.cmd = ["/bin/sh", "-c", Self.nodeScript]
+        config.cmd = ["/bin/sh", "-c", nodeScript]
         config.labels = layout.labels(role: "node", node: index)
         config.exposedPorts = ["\(Self.nodeAPIPort)/tcp": EmptyObject()]
         var host = HostConfig()
@@ -135,7 +138,9 @@ public struct LabBlueprint: Sendable {
                 option http-keep-alive
                 timeout connect 1s
                 timeout client 30s
-                timeout server 30s
+                # A node killed mid-request never answers: after 5 s the request is retried on another node
+                # (response-timeout below) instead of waiting for the client to give up.
+                timeout server 5s
                 timeout http-request 10s
                 timeout http-keep-alive 10s
                 timeout queue 10s

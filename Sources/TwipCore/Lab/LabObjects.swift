@@ -1,5 +1,5 @@
 import DockerEngine
-import Foundation
+public import Foundation
 
 /// One node of a lab as the host engine shows it: its container and where its Engine API is published.
 public struct LabNode: Sendable, Equatable {
@@ -112,4 +112,47 @@ func poll(timeout: Duration, _ probe: () async -> Bool) async throws -> Bool {
         try await Task.sleep(for: .milliseconds(500))
     }
     return await probe()
+}
+
+extension EngineSession {
+    /// Opens a session on the engine the lab runs on. The engine the environment names is used, except when it is
+    /// a lab node itself (a lab's context, as `twip lab up` suggests using, or a node's `DOCKER_HOST`): the lab's
+    /// nodes publish their APIs on 127.0.0.1, so their host engine is this machine's socket.
+    public static func withLabHost<T: Sendable>(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (EngineSession) async throws -> T
+    ) async throws -> T {
+        if let local = localEnvironment(ifLabContextIn: environment) {
+            return try await with(environment: local, body)
+        }
+        if let host = environment["DOCKER_HOST"], !host.isEmpty {
+            let isNode =
+                (try? await with(environment: environment) { session in
+                    (try await session.client.info().labels ?? []).contains { $0.hasPrefix(LabLayout.Label.lab + "=") }
+                }) ?? false
+            if isNode { return try await with(environment: local(environment), body) }
+        }
+        return try await with(environment: environment, body)
+    }
+
+    /// `environment` pointed at the local socket when the Docker context it names was written by `twip lab`.
+    static func localEnvironment(ifLabContextIn environment: [String: String]) -> [String: String]? {
+        guard environment["DOCKER_HOST"].map({ $0.isEmpty }) ?? true else { return nil }
+        let directory = DockerConfigFile.directory(environment: environment)
+        let name =
+            environment["DOCKER_CONTEXT"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (try? DockerConfigFile.load(path: directory + "/config.json"))??.currentContext
+        guard let name, name != DockerContext.defaultName,
+            let context = try? DockerContextStore(configDirectory: directory).context(named: name),
+            context.description.hasPrefix("twip lab ")
+        else { return nil }
+        return local(environment)
+    }
+
+    private static func local(_ environment: [String: String]) -> [String: String] {
+        var local = environment
+        local["DOCKER_HOST"] = nil
+        local["DOCKER_CONTEXT"] = DockerContext.defaultName
+        return local
+    }
 }
