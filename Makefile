@@ -39,6 +39,17 @@ e2e: build
 e2e-swarm: build
 	tests/e2e-swarm.sh
 
+## e2e-lab: `twip lab` end to end: a 3-node lab, the public environment through its context, a node killed under
+## load with no failed request, started again, rebalanced, and `lab down` leaving nothing (needs `make setup`).
+.PHONY: e2e-lab
+e2e-lab: build data
+	tests/e2e-lab.sh
+
+## failover: bench/failover.sh, a node holding web tasks and then one holding a proxy killed under load on the lab.
+.PHONY: failover
+failover: build data
+	bench/failover.sh
+
 ## faults: interrupted (Ctrl-C, SIGTERM) and concurrent commands, a silent engine, a replica killed under writers.
 faults: build
 	tests/faults.sh

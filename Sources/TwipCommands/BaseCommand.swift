@@ -6,7 +6,7 @@ import TwipCore
 struct BaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "base",
-        abstract: "Build the local base images (twip/debian, jdk, nginx, haproxy, jetty) from Debian packages.",
+        abstract: "Build the local base images (twip/debian, jdk, nginx, haproxy, jetty, dind, registry) from Debian.",
         discussion: """
             Runs debootstrap once (cached under --work-dir), installs each image's packages in a copy through \
             chroot apt-get, trims it and imports it through the Engine API as twip/NAME:SUITE and twip/NAME:latest \

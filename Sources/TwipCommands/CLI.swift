@@ -26,7 +26,9 @@ public enum CLI {
         }
         let rewritten: [String]
         do {
-            rewritten = try rewrite(arguments)
+            let (context, rest) = try contextOption(arguments)
+            if let context { useContext(context) }
+            rewritten = try rewrite(rest)
         } catch {
             return report(error)
         }
@@ -50,6 +52,42 @@ public enum CLI {
         interrupts.stop()
         // Cancelled by SIGTERM rather than Ctrl-C: the shell's convention, 128 + 15.
         return status == 130 && interrupts.terminated ? 143 : status
+    }
+
+    /// Takes the global `--context NAME` (or `--context=NAME`) from the options before the command, as the docker
+    /// CLI does; returns it and the other arguments.
+    static func contextOption(_ arguments: [String]) throws -> (context: String?, rest: [String]) {
+        var context: String?
+        var rest: [String] = []
+        var index = arguments.startIndex
+        // Only the leading options (`-f FILE` among them) are twip's own; after the command, `--context` is not.
+        while index < arguments.endIndex, arguments[index].hasPrefix("-") {
+            let argument = arguments[index]
+            if argument == "--context" {
+                guard index + 1 < arguments.endIndex, !arguments[index + 1].isEmpty else {
+                    throw UsageError("option --context needs a NAME")
+                }
+                context = arguments[index + 1]
+                index += 2
+            } else if argument.hasPrefix("--context=") {
+                context = String(argument.dropFirst("--context=".count))
+                guard context?.isEmpty == false else { throw UsageError("option --context needs a NAME") }
+                index += 1
+            } else if argument == "-f" || argument == "--file", index + 1 < arguments.endIndex {
+                rest += [argument, arguments[index + 1]]
+                index += 2
+            } else {
+                break
+            }
+        }
+        return (context, rest + arguments[index...])
+    }
+
+    /// Makes every engine connection of this process use context `name`: as with the docker CLI, an explicit
+    /// `--context` wins over `DOCKER_HOST` in the environment.
+    static func useContext(_ name: String) {
+        setenv("DOCKER_CONTEXT", name, 1)
+        unsetenv("DOCKER_HOST")
     }
 
     /// Top-level command names; anything else in first position is an environment name.

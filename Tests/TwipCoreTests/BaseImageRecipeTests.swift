@@ -7,7 +7,8 @@ import Testing
     @Test func everyContractImageHasARecipeInBuildOrder() {
         #expect(
             BaseImageRecipe.all.map(\.repository) == [
-                "twip/debian", "twip/jdk", "twip/nginx", "twip/haproxy", "twip/jetty",
+                "twip/debian", "twip/jdk", "twip/nginx", "twip/haproxy", "twip/jetty", "twip/dind",
+                "twip/registry",
             ])
         for (index, recipe) in BaseImageRecipe.all.enumerated() {
             let earlier = Set(BaseImageRecipe.all.prefix(index).map(\.name))
@@ -21,6 +22,8 @@ import Testing
         ("nginx", ["nginx-light", "busybox"]),
         ("haproxy", ["haproxy", "busybox"]),
         ("jetty", ["busybox"]),
+        ("dind", ["docker.io", "containerd", "runc", "iptables", "tini", "ca-certificates"]),
+        ("registry", ["docker-registry"]),
     ])
     func recipeInstallsTheContractPackages(name: String, packages: [String]) throws {
         let recipe = try #require(BaseImageRecipe.all.first { $0.name == name })
@@ -29,7 +32,7 @@ import Testing
 
     @Test(arguments: [
         ("debian", BaseImageRecipe.Kind.runtime), ("jdk", .builder), ("nginx", .minimal), ("haproxy", .minimal),
-        ("jetty", .minimal),
+        ("jetty", .minimal), ("dind", .minimal), ("registry", .minimal),
     ])
     func onlyTheBuilderKeepsItsPackageManager(name: String, kind: BaseImageRecipe.Kind) throws {
         let recipe = try #require(BaseImageRecipe.all.first { $0.name == name })
@@ -53,7 +56,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ([], ["debian", "jdk", "nginx", "haproxy", "jetty"]),
+        ([], ["debian", "jdk", "nginx", "haproxy", "jetty", "dind", "registry"]),
+        (["dind", "registry"], ["dind", "registry"]),
         (["nginx"], ["nginx"]),
         (["jetty"], ["jdk", "jetty"]),
         (["jetty", "debian"], ["debian", "jdk", "jetty"]),

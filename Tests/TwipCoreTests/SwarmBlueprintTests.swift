@@ -240,6 +240,7 @@ import TwipStack
         #expect(result.services.map(\.name) == ["public_proxy", "public_static", "public_web"])
         #expect(result.networks.map(\.name) == ["public_front"])
         let proxy = try #require(result.services.first)
+        #expect(proxy.mode?.global != nil, "one proxy per node")
         #expect(proxy.endpointSpec?.ports?.map(\.publishMode) == ["host", "host"])
         #expect(proxy.endpointSpec?.ports?.map(\.publishedPort) == [18280, 18938])
         for backend in result.services.dropFirst() {

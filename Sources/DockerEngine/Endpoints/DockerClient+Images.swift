@@ -68,6 +68,22 @@ extension DockerClient {
         return try await inspectImage(reference).id
     }
 
+    /// Copies images with their tags to the engine of `target`: this engine's `docker save` archive
+    /// (`GET /images/get`) streamed into the other's `docker load` (`POST /images/load`), never held in memory.
+    public func copyImages(_ names: [String], to target: DockerClient) async throws {
+        let listed = names.joined(separator: " ")
+        let saved = try await send(
+            EngineRequest(
+                .GET, "/images/get", query: names.map { ("names", Optional($0)) }, operation: "save images",
+                object: listed))
+        let response = try await target.send(
+            EngineRequest(
+                .POST, "/images/load", query: [("quiet", "1")],
+                body: .stream(saved.body, contentType: "application/x-tar"), operation: "load images",
+                object: listed))
+        _ = try await target.consumeProgress(response, operation: "load images", object: listed) { _ in }
+    }
+
     /// Builds an image from a tar context (see `BuildContext`), streaming progress, and returns the image id.
     ///
     /// A 200 answer is not success: every line is checked, and an `errorDetail` throws the engine's message.

@@ -27,6 +27,12 @@ extension DockerClient {
             EngineRequest(.POST, "/swarm/init", body: try .json(request), operation: "initialize swarm"))
     }
 
+    /// Makes this engine a node of the swarm the request's managers run.
+    public func joinSwarm(_ request: SwarmJoinRequest) async throws {
+        try await perform(
+            EngineRequest(.POST, "/swarm/join", body: try .json(request), operation: "join swarm"))
+    }
+
     /// Takes this engine out of its swarm (`force` for the last manager, which ends the swarm).
     public func leaveSwarm(force: Bool = false) async throws {
         try await perform(

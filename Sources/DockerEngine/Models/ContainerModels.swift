@@ -122,6 +122,16 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var groupAdd: [String]?
     /// The OCI runtime, e.g. `runc`.
     public var runtime: String?
+    /// The cgroup the container's cgroup is made under (a path with the cgroupfs driver, a slice with systemd).
+    public var cgroupParent: String?
+    /// `private` gives the container a cgroup namespace of its own, `host` shares the engine's.
+    public var cgroupnsMode: String?
+    /// Device cgroup rules, e.g. `a *:* rwm` (every device).
+    public var deviceCgroupRules: [String]?
+    /// Paths of /proc and /sys hidden from the container; empty (the CLI's `systempaths=unconfined`) hides none.
+    public var maskedPaths: [String]?
+    /// Paths of /proc made read-only; empty (`systempaths=unconfined`) leaves them writable.
+    public var readonlyPaths: [String]?
 
     /// Creates an empty host config.
     public init() {}
@@ -156,6 +166,11 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case devices = "Devices"
         case groupAdd = "GroupAdd"
         case runtime = "Runtime"
+        case cgroupParent = "CgroupParent"
+        case cgroupnsMode = "CgroupnsMode"
+        case deviceCgroupRules = "DeviceCgroupRules"
+        case maskedPaths = "MaskedPaths"
+        case readonlyPaths = "ReadonlyPaths"
     }
 }
 

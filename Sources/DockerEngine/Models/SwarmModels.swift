@@ -38,16 +38,67 @@ public struct SwarmInitRequest: Encodable, Sendable, Equatable {
     public var listenAddr: String
     /// The address other nodes reach this one at, e.g. `127.0.0.1`.
     public var advertiseAddr: String?
+    /// The swarm's settings; nil keeps the engine's defaults.
+    public var spec: SwarmSpec?
 
     /// Creates an init request.
-    public init(listenAddr: String = "0.0.0.0:2377", advertiseAddr: String? = nil) {
+    public init(listenAddr: String = "0.0.0.0:2377", advertiseAddr: String? = nil, spec: SwarmSpec? = nil) {
         self.listenAddr = listenAddr
         self.advertiseAddr = advertiseAddr
+        self.spec = spec
     }
 
     enum CodingKeys: String, CodingKey {
         case listenAddr = "ListenAddr"
         case advertiseAddr = "AdvertiseAddr"
+        case spec = "Spec"
+    }
+}
+
+/// The settings of a swarm twip chooses: how often nodes report to the managers.
+public struct SwarmSpec: Encodable, Sendable, Equatable {
+    /// Nanoseconds between a node's heartbeats; a node missing them is marked down (the engine's default is 5 s).
+    public var dispatcherHeartbeat: Int64?
+
+    /// Creates swarm settings.
+    public init(dispatcherHeartbeat: Int64? = nil) { self.dispatcherHeartbeat = dispatcherHeartbeat }
+
+    enum CodingKeys: String, CodingKey { case dispatcher = "Dispatcher" }
+    private struct Dispatcher: Encodable {
+        var heartbeatPeriod: Int64?
+        enum CodingKeys: String, CodingKey { case heartbeatPeriod = "HeartbeatPeriod" }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Dispatcher(heartbeatPeriod: dispatcherHeartbeat), forKey: .dispatcher)
+    }
+}
+
+/// The body of `POST /swarm/join`.
+public struct SwarmJoinRequest: Encodable, Sendable, Equatable {
+    /// Where the new node listens for other nodes, e.g. `0.0.0.0:2377`.
+    public var listenAddr: String
+    /// The address other nodes reach the new one at.
+    public var advertiseAddr: String?
+    /// Managers already in the swarm, `HOST:2377`.
+    public var remoteAddrs: [String]
+    /// The worker or manager join token.
+    public var joinToken: String
+
+    /// Creates a join request.
+    public init(listenAddr: String = "0.0.0.0:2377", advertiseAddr: String?, remoteAddrs: [String], joinToken: String) {
+        self.listenAddr = listenAddr
+        self.advertiseAddr = advertiseAddr
+        self.remoteAddrs = remoteAddrs
+        self.joinToken = joinToken
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case listenAddr = "ListenAddr"
+        case advertiseAddr = "AdvertiseAddr"
+        case remoteAddrs = "RemoteAddrs"
+        case joinToken = "JoinToken"
     }
 }
 

@@ -32,6 +32,10 @@ public struct EngineInfo: Decodable, Sendable, Equatable {
     public var operatingSystem: String?
     public var ncpu: Int?
     public var memTotal: Int64?
+    /// `cgroupfs` or `systemd`.
+    public var cgroupDriver: String?
+    /// The engine's labels (`dockerd --label KEY=VALUE`).
+    public var labels: [String]?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID"
@@ -45,6 +49,8 @@ public struct EngineInfo: Decodable, Sendable, Equatable {
         case operatingSystem = "OperatingSystem"
         case ncpu = "NCPU"
         case memTotal = "MemTotal"
+        case cgroupDriver = "CgroupDriver"
+        case labels = "Labels"
     }
 }
 

@@ -169,7 +169,26 @@ extension BaseImageRecipe {
             ],
             config: BaseImageConfig(
                 path: "/opt/java/bin:" + BaseImageConfig.defaultPath, environment: ["JAVA_HOME=/opt/java"])),
+        // An engine node of `twip lab`: Debian's dockerd with its containerd, runc, iptables (nft, through the
+        // /etc/alternatives links update-alternatives made, which belong to no package and so stay) and tini, the
+        // docker-init of Debian's docker.io; util-linux mount, whose `remount,bind,rw` makes
+        // the node's cgroup and sysfs mounts writable.
+        BaseImageRecipe(
+            name: "dind", kind: .minimal,
+            packages: [
+                "docker.io", "containerd", "runc", "iptables", "tini", "ca-certificates", "mount", "busybox",
+            ]),
+        // The registry inside a lab: Debian's docker-registry (the distribution project's registry 2).
+        BaseImageRecipe(name: "registry", kind: .minimal, packages: ["docker-registry", "busybox"]),
     ]
+
+    /// Whether the image tag `reference` is a base image stacks build from: `twip/NAME:TAG` of a recipe, the lab's
+    /// own images aside (images built from base images inherit their label, so the label alone does not say).
+    public static func isBuildBase(_ reference: String) -> Bool {
+        guard reference.hasPrefix("twip/"), let colon = reference.lastIndex(of: ":") else { return false }
+        let name = String(reference[reference.index(reference.startIndex, offsetBy: 5)..<colon])
+        return all.contains { $0.name == name } && name != "dind" && name != "registry"
+    }
 
     /// The recipes named in `names` plus the recipes they depend on, in build order; all recipes when empty.
     /// Throws the unknown name when one is not a recipe.
