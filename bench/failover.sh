@@ -14,9 +14,8 @@
 # from /Read.action?format=json at the end. Exit 1 when a request failed or an acknowledged write is lost.
 #
 # The lab is made here when it is not up (and removed at the end unless KEEP=1); an existing one is used as is.
-# Until the swarm backend pushes the environment's images to the lab's registry, the script copies them from the
-# node that built them to the other nodes (COPY_IMAGES=0 to skip). Needs `twip base` (with dind and registry) and
-# `make data`.
+# `public up` pushes the environment's images to the lab's registry and deploys them by digest, so every node pulls
+# them from there. Needs `twip base` (with dind and registry) and `make data`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TWIP=${TWIP:-$PWD/.build/debug/twip}
@@ -31,7 +30,6 @@ RATE_N=${RATE_N:-30}
 WRITE_EVERY=${WRITE_EVERY:-0.2}
 SETTLE=${SETTLE:-10}
 KEEP=${KEEP:-0}
-COPY_IMAGES=${COPY_IMAGES:-1}
 work=$(mktemp -d)
 entry="http://127.0.0.1:${TWIP_HTTP_PORT}"
 made_lab=0
@@ -84,22 +82,6 @@ import json, sys
 rows = [(sum(1 for t in n["tasks"] if t.split(".")[0] == sys.argv[1]), n["node"]) for n in json.load(sys.stdin)["nodes"]
         if n["node"] != (sys.argv[2] if len(sys.argv) > 2 else "") and n["state"] == "ready"]
 print(max(rows)[1])' "$@"
-}
-
-copy_images() { # the environment's images from the node that built them to every other node
-    local first=$1 port
-    local names
-    names=$(swarm "$first" '/images/json?filters=%7B%22label%22%3A%5B%22io.twip.env%3Dpublic%22%5D%7D' | python3 -c '
-import json, sys
-print("&".join("names=" + t for i in json.load(sys.stdin) for t in (i.get("RepoTags") or []) if not t.endswith(":<none>")))')
-    for port in $("$TWIP" lab status --lab "$LAB" --format json | python3 -c '
-import json, sys
-print(" ".join(n["api"].rsplit(":", 1)[1] for n in json.load(sys.stdin)["nodes"]))'); do
-        [ "$port" = "$first" ] && continue
-        curl -fsS "http://127.0.0.1:$first/images/get?$names" |
-            curl -fsS -X POST -H 'Content-Type: application/x-tar' --data-binary @- \
-                "http://127.0.0.1:$port/images/load?quiet=1" >/dev/null || return 1
-    done
 }
 
 failover() { # LABEL NODE: kill NODE, time the swarm's reaction, bring it back
@@ -163,10 +145,8 @@ if ! "$TWIP" lab status --lab "$LAB" >/dev/null 2>&1; then
     "$TWIP" lab up --lab "$LAB" --nodes 3 --api-port "$API_PORT" | sed 's/^/  /' || exit 1
     made_lab=1
 fi
-first=$(node_api "$LAB-1")
 "$TWIP" --context "$LAB" public build -q | sed 's/^/  /' || exit 1
-if [ "$COPY_IMAGES" = 1 ]; then copy_images "$first" || { echo "copying the images to the nodes failed"; exit 1; }; fi
-"$TWIP" --context "$LAB" public up --wait --timeout 300 | grep -v '^warning: service .* runs an image only' || exit 1
+"$TWIP" --context "$LAB" public up --wait --timeout 300 | sed 's/^/  /' || exit 1
 "$TWIP" --context "$LAB" public scale "web=$WEB" "static=$STATIC" >/dev/null || exit 1
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "$entry/health" 2>/dev/null && break; sleep 0.5; done
 "$TWIP" lab status --lab "$LAB"

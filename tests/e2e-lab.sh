@@ -15,21 +15,7 @@ export TWIP_HTTP_PORT=${TWIP_HTTP_PORT:-19080}
 export TWIP_STATS_PORT=${TWIP_STATS_PORT:-19036}
 entry="http://127.0.0.1:${TWIP_HTTP_PORT}"
 work=$(mktemp -d)
-started=$SECONDS
-passed=0
-failed=0
-
-check() { # description command...
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok - $description"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $description"
-        failed=$((failed + 1))
-    fi
-}
+source tests/lib.sh
 
 engine() { # PATH: GET on the host engine
     curl -fsS --unix-socket "$SOCKET" "http://engine$1"
@@ -49,21 +35,9 @@ lab_objects() { # containers, networks and volumes labelled as the lab's, one pe
     return 0
 }
 
-finish() {
+cleanup() {
     "$TWIP" lab down --lab "$LAB" >/dev/null 2>&1
     rm -rf "$work"
-    echo "$passed passed, $failed failed in $((SECONDS - started)) s"
-    [ "$failed" = 0 ]
-    exit $?
-}
-trap 'echo "interrupted"; finish' INT TERM
-
-must() { # stop here when a step the rest depends on fails
-    if ! "$@"; then
-        echo "not ok - $* (the remaining checks depend on it)"
-        failed=$((failed + 1))
-        finish
-    fi
 }
 
 node_api() { echo $((API_PORT + ${1##*-} - 1)); }
@@ -101,20 +75,9 @@ print(sum(1 for t in get(f"/tasks?filters={filters}") if t["Status"]["State"] ==
 EOF
 }
 
-copy_images() { # the environment's images from node 1 (where they were built) to the other nodes
-    local names port
-    names=$(curl -fsS "http://127.0.0.1:$API_PORT/images/json?filters=%7B%22label%22%3A%5B%22io.twip.env%3Dpublic%22%5D%7D" |
-        python3 -c 'import json, sys; print("&".join("names=" + t for i in json.load(sys.stdin) for t in (i.get("RepoTags") or []) if not t.endswith(":<none>")))')
-    for port in $((API_PORT + 1)) $((API_PORT + 2)); do
-        curl -fsS "http://127.0.0.1:$API_PORT/images/get?$names" |
-            curl -fsS -X POST -H 'Content-Type: application/x-tar' --data-binary @- \
-                "http://127.0.0.1:$port/images/load?quiet=1" >/dev/null || return 1
-    done
-}
-
 before=$(lab_objects)
 check "no $LAB object exists before the run" test -z "$before"
-must "$TWIP" base --only dind registry haproxy nginx jetty
+must "$TWIP" base --only dind registry jdk haproxy nginx jetty
 
 up_start=$SECONDS
 must "$TWIP" lab up --lab "$LAB" --nodes 3 --api-port "$API_PORT" >"$work/up.txt"
@@ -139,9 +102,14 @@ check "status of a lab that does not exist says so (exit 1)" sh -c \
     "'$TWIP' lab status --lab labtest-none 2>&1 | grep -q 'no lab \"labtest-none\"'"
 
 must "$TWIP" --context "$LAB" public build -q
-# Until the swarm backend pushes to the lab's registry (io.twip.registry), the images go to the other nodes here.
-must copy_images
-must "$TWIP" --context "$LAB" public up --wait --timeout 300
+must "$TWIP" --context "$LAB" public up --wait --timeout 300 >"$work/public-up.txt" 2>&1
+check "public up pushed the images to the lab's registry (io.twip.registry)" \
+    grep -q "images go through registry 127.0.0.1:5000" "$work/public-up.txt"
+by_digest=$(curl -fsS "http://127.0.0.1:$API_PORT/services" | python3 -c '
+import json, sys
+print(sum(1 for s in json.load(sys.stdin) if (s["Spec"].get("Labels") or {}).get("io.twip.env") == "public"
+          and s["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"].startswith("127.0.0.1:5000/") and "@sha256:" in s["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"]))')
+check "every public service runs its image by digest from the lab's registry (got $by_digest of 3)" test "$by_digest" = 3
 must "$TWIP" --context "$LAB" public scale web=3 static=2
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "$entry/health" 2>/dev/null && break; sleep 0.5; done
 check "the edge serves / with 200" sh -c "test \"\$(curl -s -o /dev/null -w '%{http_code}' '$entry/')\" = 200"
