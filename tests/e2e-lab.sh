@@ -167,6 +167,31 @@ check "lab rebalance rolls the replicated services" sh -c "'$TWIP' lab rebalance
 check "$victim runs web tasks again after the rebalance" test "$(tasks_on "$victim" public_web)" -ge 1
 "$TWIP" lab status --lab "$LAB" | sed 's/^/  /'
 
+# A release of every public service under load through the edge: the proxies (global, one per node, each holding its
+# node's entry port) roll one node at a time, stop-first; the edge stops sending to a node whose proxy is down and
+# retries a refused connection on another node. static and web roll start-first.
+"$TWIP" bench "$entry/health" -k -c 4 --rate 100 --duration 300s --timeout 30 --format json >"$work/release-keepalive.json" 2>/dev/null &
+keepalive=$!
+"$TWIP" bench "$entry/health" -c 4 --rate 30 --duration 300s --timeout 30 --format json >"$work/release-new.json" 2>/dev/null &
+new=$!
+sleep 3
+release_start=$SECONDS
+check "public restart (a rolling release of proxy, static and web) succeeds under load" \
+    "$TWIP" --context "$LAB" public restart --timeout 240
+echo "# the release of every public service took $((SECONDS - release_start)) s"
+sleep 3
+kill -INT "$keepalive" "$new" 2>/dev/null
+wait "$keepalive" "$new"
+for client in keepalive new; do
+    summary=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["requests"], r["failures"] + r["non2xx"], r["latency_ms"]["max"])' "$work/release-$client.json")
+    set -- $summary
+    echo "# $client client through the release: $1 requests, $2 failed, longest $3 ms"
+    check "no request of the $client client failed through the release ($2 of $1)" test "$2" = 0 -a "$1" -gt 0
+done
+
 down_start=$SECONDS
 check "lab down succeeds" "$TWIP" lab down --lab "$LAB"
 echo "# lab down: $((SECONDS - down_start)) s"

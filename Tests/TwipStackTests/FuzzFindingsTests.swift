@@ -53,3 +53,24 @@ import TwipStack
         #expect(again.service(named: "web")?.dependsOn.map(\.service) == ["backend"])
     }
 }
+
+@Suite struct GlobalModeFuzzFindingTests {
+    /// Found by `make fuzz` (seed 1, on stacks/public.yml): a global service was written with `replicas: 1`, which a
+    /// global service refuses, so the normalized stack did not load.
+    @Test func aGlobalServiceIsWrittenWithoutReplicasAndTheNormalizedStackLoadsBack() throws {
+        let stack = try loadText(
+            """
+            x-twip: {orchestrator: swarm}
+            services:
+              proxy: {image: haproxy, deploy: {mode: global}}
+              web: {image: nginx, deploy: {replicas: 2}}
+            """
+        ).stack
+        let text = stack.normalizedYAML()
+        #expect(!text.contains("replicas: 1"))
+        #expect(text.contains("replicas: 2"))
+        let again = try StackLoader(environment: [:]).load(yaml: text, path: stack.filePath).stack
+        #expect(again.service(named: "proxy")?.deploy.swarm.mode == .global)
+        #expect(again.service(named: "web")?.deploy.replicas == 2)
+    }
+}

@@ -109,7 +109,9 @@ extension Service {
             add("healthcheck", .map(h))
         }
         add("restart", restart.map { .text($0.description) })
-        var d: [(String, Node)] = forHash ? [] : [("replicas", .int(deploy.replicas))]
+        // A global service runs one task per node: it has no replica count (and refuses one when read back).
+        var d: [(String, Node)] =
+            forHash || deploy.swarm.mode == .global ? [] : [("replicas", .int(deploy.replicas))]
         var resources: [(String, Node)] = []
         if let limits = deploy.limits.node { resources.append(("limits", limits)) }
         if let reservations = deploy.reservations.node { resources.append(("reservations", reservations)) }
