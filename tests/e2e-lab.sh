@@ -40,6 +40,19 @@ cleanup() {
     rm -rf "$work"
 }
 
+no_client_failed() { # PREFIX WHAT: checks the keep-alive and new-connection twip bench reports $work/PREFIX{keepalive,new}.json
+    local client summary
+    for client in keepalive new; do
+        summary=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["requests"], r["failures"] + r["non2xx"], r["latency_ms"]["max"])' "$work/$1$client.json")
+        set -- "$1" "$2" $summary
+        echo "# $client client through $2: $3 requests, $4 failed, longest $5 ms"
+        check "no request of the $client client failed through $2 ($4 of $3)" test "$4" = 0 -a "$3" -gt 0
+    done
+}
+
 node_api() { echo $((API_PORT + ${1##*-} - 1)); }
 
 status_json() { "$TWIP" lab status --lab "$LAB" --format json; }
@@ -150,15 +163,7 @@ echo "# the swarm marked $victim down ${down:-never} s after the kill, the wante
 check "the swarm marks the killed node down within 15 s (took ${down:-never} s)" test -n "$down" -a "${down:-99}" -le 15
 check "the wanted replicas run again within 30 s of the kill (took ${back:-never} s)" test -n "$back" -a "${back:-99}" -le 30
 wait "$keepalive" "$new"
-for client in keepalive new; do
-    summary=$(python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(r["requests"], r["failures"] + r["non2xx"], r["latency_ms"]["max"])' "$work/$client.json")
-    set -- $summary
-    echo "# $client client: $1 requests, $2 failed, longest $3 ms"
-    check "no request of the $client client failed through the kill ($2 of $1)" test "$2" = 0 -a "$1" -gt 0
-done
+no_client_failed "" "the kill"
 check "the item written before the kill is still there" sh -c "curl -fsS '$entry/Read.action?format=json' | grep -q '$title'"
 
 check "lab start $victim brings it back ready" "$TWIP" lab start --lab "$LAB" "$victim"
@@ -182,15 +187,7 @@ echo "# the release of every public service took $((SECONDS - release_start)) s"
 sleep 3
 kill -INT "$keepalive" "$new" 2>/dev/null
 wait "$keepalive" "$new"
-for client in keepalive new; do
-    summary=$(python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(r["requests"], r["failures"] + r["non2xx"], r["latency_ms"]["max"])' "$work/release-$client.json")
-    set -- $summary
-    echo "# $client client through the release: $1 requests, $2 failed, longest $3 ms"
-    check "no request of the $client client failed through the release ($2 of $1)" test "$2" = 0 -a "$1" -gt 0
-done
+no_client_failed release- "the release"
 
 down_start=$SECONDS
 check "lab down succeeds" "$TWIP" lab down --lab "$LAB"
