@@ -47,6 +47,33 @@ check "a release of web that never becomes healthy is rolled back and loses no r
     env TWIP="$TWIP" RELEASE_SERVICES="web" BROKEN=1 COMPOSE=0 PHASE_SECONDS=3 PLOT= bench/release.sh
 must "$TWIP" prod up --wait --timeout 240
 
+# restart of the proxy under load: a fresh HAProxy generation takes the listeners over; the old one answers with
+# `Connection: close` for a moment, then soft-stops (no stop and start, no keep-alive connection closed under a client).
+restart_out=$(mktemp -d)
+wrk -t1 -c16 -d15s --timeout 10s "$(url /Read.action)" >"$restart_out/wrk.txt" 2>&1 &
+wrk_pid=$!
+ab -r -q -c 4 -t 15 -n 5000000 "$(url /)" >"$restart_out/ab.txt" 2>&1 &
+ab_pid=$!
+sleep 3
+check "prod restart proxy under load succeeds" "$TWIP" prod restart proxy
+wait "$wrk_pid" "$ab_pid"
+restart_failed=$(python3 - "$restart_out" <<'PY'
+import re, sys
+wrk = open(sys.argv[1] + "/wrk.txt").read()
+ab = open(sys.argv[1] + "/ab.txt").read()
+failed = sum(map(int, re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", wrk).groups())) \
+    if "Socket errors" in wrk else 0
+failed += int(re.search(r"Non-2xx or 3xx responses: (\d+)", wrk).group(1)) if "Non-2xx" in wrk else 0
+m = re.search(r"\(Connect: (\d+), Receive: (\d+), Length: \d+, Exceptions: (\d+)\)", ab)
+failed += sum(map(int, m.groups())) if m else 0
+failed += int(re.search(r"Non-2xx responses:\s+(\d+)", ab).group(1)) if "Non-2xx responses" in ab else 0
+requests = int(re.search(r"(\d+) requests in", wrk).group(1)) + int(re.search(r"Complete requests:\s+(\d+)", ab).group(1))
+print(failed, requests)
+PY
+)
+check "no request failed while the proxy restarted (failed, requests: $restart_failed)" test "${restart_failed%% *}" = 0
+rm -rf "$restart_out"
+
 # pack: push to Debian's docker-registry serving on 127.0.0.1 without auth.
 regdir=$(mktemp -d)
 cat >"$regdir/config.yml" <<CONF

@@ -86,6 +86,7 @@ public struct ContainerBackend: Backend {
         case .createReplacement(let name, let replica, let container):
             try await create(service: name, replica: replica, container: container)
         case .stop(let container):
+            await drainIfHAProxyGeneration(container.id, service: container.service, runtime: container.runtime)
             try await client.stopContainer(container.id, timeout: stopTimeout(of: container))
             report(.stopped(container.name))
         case .removeIfPresent(let name):
@@ -96,6 +97,10 @@ public struct ContainerBackend: Backend {
                 let grace =
                     stack.service(named: labels[TwipLabel.service] ?? "")?.stopGracePeriod
                     .map { Int($0.components.seconds) } ?? 10
+                if inspect.state?.running == true {
+                    await drainIfHAProxyGeneration(
+                        inspect.id, service: labels[TwipLabel.service] ?? "", runtime: labels[TwipLabel.runtime])
+                }
                 try await client.stopContainer(
                     name, timeout: labels[TwipLabel.runtime] == nil ? grace : max(grace, 40))
                 try await client.removeContainer(name, force: true)
@@ -120,6 +125,7 @@ public struct ContainerBackend: Backend {
             try await proxies.sync { try await observeContainers() }
         case .remove(let container):
             if container.state.isUp {
+                await drainIfHAProxyGeneration(container.id, service: container.service, runtime: container.runtime)
                 try await client.stopContainer(container.id, timeout: stopTimeout(of: container))
             }
             try await client.removeContainer(container.id, force: true)
@@ -206,6 +212,25 @@ public struct ContainerBackend: Backend {
         try await client.startContainer(created.id)
         try await waitUntilListening(generation: created.id, named: container, kind: kind, port: port)
         report(.started(container))
+    }
+
+    /// How long an HAProxy generation answers with `Connection: close` before its soft stop: longer than an answer
+    /// already on its way takes to reach its client.
+    static let drainBeforeStop: Duration = .seconds(1)
+
+    /// Before an HAProxy generation is stopped: tells it to close each client connection after its answer, and
+    /// gives the answers in flight a moment to go out that way. Best effort: a generation whose runtime API does
+    /// not answer is stopped all the same.
+    func drainIfHAProxyGeneration(_ id: String, service: String, runtime: String?) async {
+        guard let runtime, proxies.roles.contains(where: { $0.service == service && $0.kind == .haproxy }) else {
+            return
+        }
+        do {
+            try await HAProxyRuntime(client: client, container: id, endpoint: runtime).startDraining()
+            try await Task.sleep(for: Self.drainBeforeStop)
+        } catch {
+            return
+        }
     }
 
     /// Waits (30 s at most) until a new proxy generation answers on its own loopback port: HAProxy's runtime API, or

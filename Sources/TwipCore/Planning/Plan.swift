@@ -5,6 +5,8 @@ public enum RecreateReason: String, Sendable, Hashable {
     case configChanged = "configuration changed"
     case imageChanged = "image changed"
     case failed = "container is dead"
+    /// `restart` of a proxy replaced by generations: a fresh generation takes over instead of a stop and a start.
+    case restartRequested = "restart requested"
 }
 
 /// Why an existing container must go.

@@ -142,9 +142,10 @@ extension Planner {
     /// default to start-first, one at a time, watched 5 s after taking traffic, rolled back on failure; others to
     /// stop-first and pause). Old replicas are stopped and kept until the release is done, so that undoing a batch
     /// starts them again; the image they ran is kept as the previous release.
-    func release(of service: Service, replacing changed: [(ObservedContainer, RecreateReason)], imageID: String?)
-        -> [Step]
-    {
+    func release(
+        of service: Service, replacing changed: [(ObservedContainer, RecreateReason)], imageID: String?,
+        token given: String? = nil
+    ) -> [Step] {
         let proxied = isProxied(service.name)
         let handover = handsOver(service)
         let config = service.deploy.updateConfig
@@ -158,7 +159,7 @@ extension Planner {
             ?? (hitless ? .rollback : .pause)
         let monitor = config?.monitor ?? (hitless ? .seconds(5) : .zero)
         let size = (config?.parallelism ?? 1) == 0 ? changed.count : max(1, config?.parallelism ?? 1)
-        let token = replacementToken(configHash: configHash(for: service), imageID: imageID ?? "")
+        let token = given ?? replacementToken(configHash: configHash(for: service), imageID: imageID ?? "")
 
         var steps: [Step] = []
         let previous = changed.filter { $0.1 == .imageChanged }.map(\.0.imageID).first { !$0.isEmpty }
@@ -268,6 +269,14 @@ extension Planner {
             .sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
         var plan = Plan(unchanged: [])
         for container in containers {
+            // A proxy replaced by generations restarts as a fresh generation beside the running one (named after
+            // the one it replaces, so never with its name): a stop and a start would refuse connections meanwhile.
+            if let service = stack.service(named: container.service), handsOver(service) {
+                let token = replacementToken(configHash: "restart|" + container.name, imageID: container.imageID)
+                plan.steps += release(
+                    of: service, replacing: [(container, .restartRequested)], imageID: container.imageID, token: token)
+                continue
+            }
             let proxied = isProxied(container.service)
             if proxied {
                 plan.steps.append(Step(.leaveProxies([container.name]), .restartRequested))

@@ -43,6 +43,13 @@ public struct HAProxyRuntime: Sendable {
         return result.output
     }
 
+    /// Tells a generation about to be replaced to close each client connection after its answer
+    /// (`Connection: close`, per the proxy's configuration), so that no keep-alive connection is closed under a
+    /// client by the soft stop that follows. `set var` is an experimental command in HAProxy 2.6.
+    public func startDraining() async throws {
+        try await run("experimental-mode on; set var proc.twip_draining bool(true)")
+    }
+
     /// Sends a command whose successful answer is empty or contains `expect`; anything else is HAProxy's error.
     func run(_ command: String, expect: String? = nil, tolerating: String? = nil) async throws {
         let answer = try await send(command).trimmed
