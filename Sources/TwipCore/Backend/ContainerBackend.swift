@@ -225,11 +225,18 @@ public struct ContainerBackend: Backend {
         guard let runtime, proxies.roles.contains(where: { $0.service == service && $0.kind == .haproxy }) else {
             return
         }
+        let proxy = HAProxyRuntime(client: client, container: id, endpoint: runtime)
         do {
-            try await HAProxyRuntime(client: client, container: id, endpoint: runtime).startDraining()
-            try await Task.sleep(for: Self.drainBeforeStop)
+            try await proxy.startDraining()
         } catch {
             return
+        }
+        do {
+            try await Task.sleep(for: Self.drainBeforeStop)
+        } catch {
+            // Interrupted before the stop: this generation goes on serving, so it goes back to keep-alive (in a
+            // task of its own, which the interruption does not cancel).
+            await Task.detached { try? await proxy.stopDraining() }.value
         }
     }
 

@@ -50,6 +50,11 @@ public struct HAProxyRuntime: Sendable {
         try await run("experimental-mode on; set var proc.twip_draining bool(true)")
     }
 
+    /// Undoes `startDraining()`: for a generation that keeps serving after all (its stop was interrupted).
+    public func stopDraining() async throws {
+        try await run("experimental-mode on; set var proc.twip_draining bool(false)")
+    }
+
     /// Sends a command whose successful answer is empty or contains `expect`; anything else is HAProxy's error.
     func run(_ command: String, expect: String? = nil, tolerating: String? = nil) async throws {
         let answer = try await send(command).trimmed
