@@ -367,14 +367,20 @@ import TwipStack
 
     @Test(arguments: [false, true])
     func downRemovesContainersThenNetworksAndVolumesOnlyWhenAsked(volumes: Bool) {
-        let plan = planner().down(observed: converged, volumes: volumes)
+        var observed = converged
+        observed.volumes.insert("prod_proxy-handover")
+        let plan = planner().down(observed: observed, volumes: volumes)
         let containers = converged.containers.sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
+        // The proxy's handover volume is twip's own and always goes; the stack's volumes only when asked.
         #expect(
             plan.steps
                 == [
                     Step(.together(containers.map { [Step(.remove($0), .down)] }), .down),
                     Step(.removeNetwork("prod_default"), .down),
-                ] + (volumes ? [Step(.removeVolume("prod_cache"), .down)] : []))
+                ]
+                + (volumes
+                    ? [Step(.removeVolume("prod_cache"), .down), Step(.removeVolume("prod_proxy-handover"), .down)]
+                    : [Step(.removeVolume("prod_proxy-handover"), .down)]))
     }
 
     @Test func thePlanReadsAsIndentedLinesWithCauses() throws {

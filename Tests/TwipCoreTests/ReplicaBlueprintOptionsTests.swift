@@ -72,6 +72,26 @@ import TwipStack
             ])
     }
 
+    /// A proxy's holder and its generations: the holder owns ports and namespace and stops on SIGTERM whatever the
+    /// proxy image's stop signal; an nginx generation gets no handover volume, an HAProxy one does.
+    @Test func holdersStopOnSigtermAndOnlyHAProxyGenerationsMountTheHandoverVolume() throws {
+        let (blueprint, stack) = try Self.blueprint()
+        let web = try #require(stack.service(named: "web"))
+        let holder = blueprint.holderConfig(for: web, image: "twip-twiptest-web:latest")
+        #expect(holder.stopSignal == "SIGTERM")
+        #expect(holder.hostConfig?.sysctls?["net.ipv4.tcp_migrate_req"] == "1")
+        for kind in [ProxyKind.haproxy, .nginx] {
+            let generation = blueprint.generationConfig(
+                for: web, kind: kind, replica: 1, holderID: "h0", socket: "/run/twip-proxy/g.sock", runtimePort: 9998,
+                previous: "/run/twip-proxy/f.sock")
+            #expect(generation.hostConfig?.networkMode == "container:h0")
+            #expect(generation.labels?[TwipLabel.runtime] == "127.0.0.1:9998")
+            let mounts = generation.hostConfig?.mounts ?? []
+            #expect(mounts.contains { $0.target == "/run/twip-proxy" } == (kind == .haproxy))
+            #expect((generation.env ?? []).contains("TWIP_PREVIOUS_SOCKET=/run/twip-proxy/f.sock") == (kind == .haproxy))
+        }
+    }
+
     @Test func aServiceNetworkModeJoinsTheFirstReplicaOfThatService() throws {
         let (blueprint, stack) = try Self.blueprint()
         let config = blueprint.containerConfig(for: try #require(stack.service(named: "db")), replica: 1)

@@ -157,6 +157,9 @@ extension ReplicaBlueprint {
         var config = ContainerConfig(image: image)
         config.cmd = ["busybox", "sh", "-c", "trap 'exit 0' TERM INT; while :; do busybox sleep 3600 & wait $!; done"]
         config.entrypoint = []
+        // The image's stop signal is its proxy's (SIGUSR1 for HAProxy, SIGQUIT for nginx), which the holder's shell
+        // as PID 1 ignores: it would wait out the whole stop timeout.
+        config.stopSignal = "SIGTERM"
         config.hostname = names.holder(service: service.name)
         config.exposedPorts = replica.exposedPorts
         config.healthcheck = HealthConfig(test: ["NONE"])

@@ -243,8 +243,8 @@ extension Planner {
         return steps
     }
 
-    /// Every container of the environment stopped and removed together, then its networks, and its volumes when
-    /// `volumes`.
+    /// Every container of the environment stopped and removed together, then its networks and the proxies'
+    /// handover volumes, and its other volumes when `volumes`.
     public func down(observed: ObservedState, volumes: Bool) -> Plan {
         var plan = Plan()
         let removals = observed.containers.sorted { ($0.service, $0.replica) < ($1.service, $1.replica) }
@@ -256,7 +256,10 @@ extension Planner {
         }
         plan.steps += observed.holders.map { Step(.remove($0), .down) }
         plan.steps += observed.networks.sorted().map { Step(.removeNetwork($0), .down) }
-        if volumes { plan.steps += observed.volumes.sorted().map { Step(.removeVolume($0), .down) } }
+        // A proxy's handover volume holds only its generations' sockets: twip's own, it goes with the containers.
+        let handover = Set(proxies.map { names.handoverVolume(service: $0.service) })
+        plan.steps += observed.volumes.filter { volumes || handover.contains($0) }.sorted()
+            .map { Step(.removeVolume($0), .down) }
         return plan
     }
 
