@@ -365,6 +365,24 @@ import TwipStack
             ])
     }
 
+    /// A proxy whose stack or image changed since it started is restarted in place: a restart releases nothing.
+    @Test(arguments: [true, false])
+    func aProxyBehindItsStackOrImageRestartsInPlace(configChanged: Bool) {
+        var observed = converged
+        if configChanged {
+            observed.containers[0] = container("proxy", 1, hash: "old")
+        } else {
+            observed.images["twip-prod-proxy:latest"] = "sha256:newer"
+        }
+        let proxy = observed.containers[0]
+        let plan = planner().restart(services: ["proxy"], observed: observed)
+        #expect(
+            plan.steps == [
+                Step(.restart(proxy), .restartRequested), Step(.waitUntilReady([proxy.name]), .restartRequested),
+                Step(.syncProxies, .proxyFollows),
+            ])
+    }
+
     @Test(arguments: [false, true])
     func downRemovesContainersThenNetworksAndVolumesOnlyWhenAsked(volumes: Bool) {
         var observed = converged

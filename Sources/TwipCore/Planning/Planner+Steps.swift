@@ -274,7 +274,12 @@ extension Planner {
         for container in containers {
             // A proxy replaced by generations restarts as a fresh generation beside the running one (named after
             // the one it replaces, so never with its name): a stop and a start would refuse connections meanwhile.
-            if let service = stack.service(named: container.service), handsOver(service) {
+            // Only when the fresh one would run exactly what this one runs: a restart releases no change (that is
+            // `up`'s), so a proxy behind its stack or its image is restarted in place.
+            if let service = stack.service(named: container.service), handsOver(service),
+                container.configHash == configHash(for: service),
+                observed.images[imageReference(for: service)] == container.imageID
+            {
                 let token = replacementToken(configHash: "restart|" + container.name, imageID: container.imageID)
                 plan.steps += release(
                     of: service, replacing: [(container, .restartRequested)], imageID: container.imageID, token: token)
