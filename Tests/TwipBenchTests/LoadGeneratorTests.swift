@@ -62,10 +62,14 @@ final class LoopbackListener: @unchecked Sendable {
 }
 
 /// A private nginx serving one small file on a free 127.0.0.1 port.
+///
+/// The port is free when chosen, but a test running beside this one may bind it before nginx does (nginx then exits)
+/// and would answer the readiness probe in its place: so nginx is ready only when the page it serves comes back, and
+/// a port lost that way is given up for another.
 final class LoopbackNginx: @unchecked Sendable {
-    let process = Process()
+    private(set) var process = Process()
     let directory: URL
-    let port: Int
+    private(set) var port = 0
     static let body = String(repeating: "twip bench test page\n", count: 30)
 
     init() throws {
@@ -73,7 +77,18 @@ final class LoopbackNginx: @unchecked Sendable {
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("html"), withIntermediateDirectories: true)
         try Self.body.write(to: directory.appendingPathComponent("html/index.html"), atomically: true, encoding: .utf8)
-        port = try LoopbackListener.freePort()
+        for _ in 0..<5 {
+            port = try LoopbackListener.freePort()
+            try start()
+            if waitUntilServing() { return }
+            stop(removingFiles: false)
+            process = Process()
+        }
+        stop()
+        throw POSIXError(.ECONNREFUSED)
+    }
+
+    private func start() throws {
         let config = """
             worker_processes 1;
             daemon off;
@@ -98,32 +113,52 @@ final class LoopbackNginx: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         process.arguments = ["-p", directory.path, "-c", directory.appendingPathComponent("nginx.conf").path]
         try process.run()
-        // Wait until nginx accepts connections.
-        for _ in 0..<100 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            close(fd)
-            if connected == 0 { return }
-            usleep(50_000)
-        }
-        stop()
-        throw POSIXError(.ECONNREFUSED)
     }
 
-    func stop() {
+    /// Whether this nginx serves its page within 5 s (false at once when it exited: its port was taken).
+    private func waitUntilServing() -> Bool {
+        for _ in 0..<100 {
+            guard process.isRunning else { return false }
+            if fetchIndex().contains("twip bench test page") { return process.isRunning }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// `GET /` on the port, read for at most a second; empty when nothing answered.
+    private func fetchIndex() -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return "" }
+        let request = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        _ = request.withCString { write(fd, $0, strlen($0)) }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            guard count > 0 else { break }
+            answer += buffer[0..<count]
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+
+    func stop(removingFiles: Bool = true) {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: directory)
+        if removingFiles { try? FileManager.default.removeItem(at: directory) }
     }
 
     deinit { stop() }
